@@ -1,0 +1,189 @@
+"""Generic article body extraction: a parsed page in, its main text block as an HTML fragment (or None) out."""
+
+from __future__ import annotations
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from feedmaker.extract_hints import (
+    JUNK_ROLES, JUNK_TAGS, NEGATIVE, POSITIVE, SOFT_JUNK, STRONG_NEGATIVE,
+)
+from feedmaker.extract_render import link_density, render
+
+__all__ = ["extract_body", "body_text"]
+
+# A paragraph shorter than this is a label, a byline or a button, not evidence of prose.
+MIN_PARAGRAPH_CHARS = 25
+# Below this much text the "body" we found is a stub (a 404 notice, a teaser): no body.
+MIN_BODY_CHARS = 60
+# A negative-named node holding at least this share of the page's paragraph text is a
+# layout wrapper that happens to carry a bad word ("content has-sidebar"), not boilerplate.
+WRAPPER_SHARE = 0.4
+# ... and for strong negatives (comments, related) it must hold nearly all of it.
+STRONG_WRAPPER_SHARE = 0.75
+# Soft-junk tags (form/header/footer/aside) survive only when they hold at least this share.
+SOFT_JUNK_SHARE = 0.5
+# A sibling of the best container joins it when it scores at least this fraction of it
+# (readability's value): articles split into several sibling blocks around ads.
+SIBLING_SHARE = 0.2
+
+
+def _p_text_len(node: LexborNode) -> int:
+    return sum(len(p.text(strip=True)) for p in node.css("p"))
+
+
+def _prune(body: LexborNode) -> None:
+    """Remove boilerplate subtrees named or marked as such, keeping big layout wrappers."""
+    total = _p_text_len(body) or 1
+    doomed: list[LexborNode] = []
+    doomed_ids: set[int] = set()
+
+    def doom(node: LexborNode) -> None:
+        doomed.append(node)
+        doomed_ids.add(node.mem_id)
+
+    for node in body.css(SOFT_JUNK):
+        if _p_text_len(node) < SOFT_JUNK_SHARE * total:
+            doom(node)
+    for node in body.css("[class], [id], [role], [hidden], [style]"):
+        attrs = node.attributes
+        if "hidden" in attrs or (attrs.get("role") or "").lower() in JUNK_ROLES:
+            doom(node)
+            continue
+        style = attrs.get("style")
+        if style and "none" in style and "display:none" in style.replace(" ", "").lower():
+            doom(node)
+            continue
+        name = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
+        if not NEGATIVE.search(name):
+            continue
+        strong = STRONG_NEGATIVE.search(name)
+        share = _p_text_len(node) / total
+        if strong and share < STRONG_WRAPPER_SHARE and not (POSITIVE.search(name) and share >= WRAPPER_SHARE):
+            doom(node)
+        elif not strong and share < WRAPPER_SHARE:
+            doom(node)
+    # Decompose frees a subtree, so only the outermost doomed nodes are removed, and all
+    # ancestry checks happen before the first removal.
+    outermost = []
+    for node in doomed:
+        parent = node.parent
+        while parent is not None and parent.mem_id not in doomed_ids:
+            parent = parent.parent
+        if parent is None:
+            outermost.append(node)
+    seen: set[int] = set()
+    for node in outermost:
+        if node.mem_id not in seen:
+            seen.add(node.mem_id)
+            node.decompose()
+
+
+def _paragraph_weight(node: LexborNode) -> float:
+    text = node.text(strip=True)
+    n = len(text)
+    if n < MIN_PARAGRAPH_CHARS:
+        return 0.0
+    ld = link_density(node, n) if node.css_first("a") else 0.0
+    if ld > 0.5:
+        return 0.0
+    # readability's unit: one point per paragraph, one per comma, one per 100 chars up to 3
+    return (1 + text.count(",") + min(n / 100, 3)) * (1 - ld)
+
+
+def _candidates(body: LexborNode) -> dict[int, list]:
+    """Score each paragraph's parent (fully) and grandparent (half): readability's scheme."""
+    scores: dict[int, list] = {}
+    blocks = body.css("p, pre, td, blockquote")
+    for div in body.css("div"):
+        if len(div.text(deep=False, strip=True)) >= MIN_PARAGRAPH_CHARS:
+            blocks.append(div)
+    for block in blocks:
+        w = _paragraph_weight(block)
+        if not w:
+            continue
+        node = block.parent
+        for share in (1.0, 0.5, 0.25):
+            if node is None or node.tag in ("html", None):
+                break
+            entry = scores.get(node.mem_id)
+            if entry is None:
+                entry = scores[node.mem_id] = [node, 0.0]
+            entry[1] += w * share
+            node = node.parent
+    return scores
+
+
+def _bonus(node: LexborNode) -> float:
+    attrs = node.attributes
+    if (attrs.get("itemprop") or "").lower() == "articlebody":
+        return 1.5
+    name = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
+    bonus = 1.25 if POSITIVE.search(name) else 1.0
+    return bonus * (1.1 if node.tag == "article" else 1.0)
+
+
+def _pick(body: LexborNode) -> list[LexborNode] | None:
+    scores = _candidates(body)
+    if not scores:
+        return None
+    best, best_score = None, 0.0
+    finals: dict[int, float] = {}
+    for mem_id, (node, raw) in scores.items():
+        text_len = len(node.text(strip=True))
+        final = raw * _bonus(node) * (1 - link_density(node, text_len))
+        finals[mem_id] = final
+        if final > best_score:
+            best, best_score = node, final
+    if best is None:
+        return None
+    parent = best.parent
+    if parent is None or best.tag == "body":
+        return [best]
+    kept = []
+    for sib in parent.iter(include_text=False):
+        if sib.mem_id == best.mem_id:
+            kept.append(sib)
+        elif finals.get(sib.mem_id, 0.0) >= max(best_score * SIBLING_SHARE, 3.0):
+            kept.append(sib)
+        elif sib.tag == "p":
+            text = sib.text(strip=True)
+            if len(text) > 80 and link_density(sib, len(text)) < 0.25:
+                kept.append(sib)
+    return kept
+
+
+def _extract(tree: LexborHTMLParser) -> tuple[str, str] | None:
+    body = tree.body
+    if body is None:
+        return None
+    tree.strip_tags(JUNK_TAGS)
+    _prune(body)
+    nodes = _pick(body)
+    if not nodes:
+        return None
+    html, text = render(nodes)
+    if len(text) < MIN_BODY_CHARS:
+        return None
+    return html, text
+
+
+def extract_body(tree: LexborHTMLParser) -> str | None:
+    """The main text block of an article page as an HTML fragment (p, h2-h6, ul/ol/li,
+    blockquote, figure/img/figcaption, a, em/strong, pre/code, table kept), or None if no
+    plausible body.
+
+    MUTATES `tree`: boilerplate is removed from it in place, so pass a tree you no longer need.
+    Attributes and URLs are left as they are; sanitizing and absolutizing is a later stage.
+    """
+    got = _extract(tree)
+    return got[0] if got else None
+
+
+def body_text(html: str) -> str:
+    """Plain text of extract_body(html), one paragraph per line ("" if no body).
+
+    Figure captions are kept in the HTML but not in this text: they describe a picture, they
+    are not part of the article's prose.
+    """
+    got = _extract(LexborHTMLParser(html))
+    return got[1] if got else ""

@@ -1,0 +1,75 @@
+"""Tables of boilerplate hints for extract: junk tags, class/id/role name patterns, stock phrases."""
+
+from __future__ import annotations
+
+import re
+
+# Never article prose, whatever they contain: removed with their content before any scoring.
+JUNK_TAGS = [
+    "script", "style", "noscript", "iframe", "svg", "template", "object", "embed", "canvas",
+    "button", "select", "textarea", "input", "option", "link", "meta", "nav", "dialog", "menu",
+    "map", "audio", "video", "source", "track", "head",
+]
+
+# Usually boilerplate, but some sites wrap the whole page in a <form> (ASP.NET) or put the
+# article in a <header>/<aside>: these are removed only when they hold little paragraph text.
+SOFT_JUNK = "form, header, footer, aside"
+
+# ARIA landmarks that are never the article.
+JUNK_ROLES = frozenset({
+    "navigation", "complementary", "banner", "contentinfo", "menu", "menubar", "dialog",
+    "alertdialog", "search", "tablist", "toolbar", "alert", "status",
+})
+
+# class/id words that mark boilerplate. A word must start at a name boundary (start, "-", "_",
+# space or a camelCase hump, since names are matched lower-cased we accept any position for the
+# long, unambiguous words) so that "ad" does not hit "header" or "reading".
+_NEG_ANYWHERE = (
+    r"comment|disqus|share|sharing|social|related|sidebar|newsletter|subscri|signup|sign-up"
+    r"|cookie|consent|gdpr|promo|advert|sponsor|outbrain|taboola|recommend|popular|trending"
+    r"|mostread|most-read|breadcrumb|pagination|pager|masthead|footer|topbar|navbar"
+    r"|byline|dateline|timestamp|author-bio|authorbio|copyright|disclaimer|paywall|modal|popup"
+    r"|overlay|toolbar|widget|carousel|slideshow|gallery-nav|skip-link|print-only|screen-reader"
+    r"|visually-hidden|sr-only|read-more|readmore|read-next|readnext|more-stories|morestories"
+    r"|tags-list|taglist|keywords|follow-us|also-read|jump-link|lightbox"
+)
+_NEG_WORD = (
+    r"ad|ads|adv|ad-\w+|ad_\w+|banner|nav|menu|meta|tags|tag-list|rail"
+    r"|aside|header|caption-credit|credit|credits|share|tools|utility|utilities|foot|footnote-nav"
+    r"|login|user|account|search|sticky|teaser|teasers|cta|rrail|right-rail|left-rail|rightcol"
+    r"|leftcol|skyscraper|dfp|gpt|mpu|outstream|newsfeed|feed|more|next|prev|breaking"
+)
+NEGATIVE = re.compile(
+    rf"(?:{_NEG_ANYWHERE})|(?:^|[\s_\-])(?:{_NEG_WORD})(?:$|[\s_\-\d])"
+)
+
+# Names of the article container: a negative-named node that also has one of these and holds
+# a large share of the page's paragraph text is a layout wrapper ("content has-sidebar").
+POSITIVE = re.compile(
+    r"article|story|entry|post-?body|post-?content|post-?text|main-?content|content-?body"
+    r"|body-?text|text-?body|articlebody|blog-?post|news-?text|prose|rich-?text|richtext"
+    r"|(?:^|[\s_\-])(?:body|content|text|post|main|page|column|single)(?:$|[\s_\-\d])"
+)
+# Negative words that mark a block we drop even when it holds much of the page's text (a long
+# comment thread under a short article), unless it holds most of it.
+STRONG_NEGATIVE = re.compile(
+    r"comment|disqus|related|newsletter|subscri|signup|cookie|consent|outbrain|taboola"
+    r"|recommend|mostread|most-read|popular|trending|share|sharing|social|promo|sponsor"
+    r"|advert|paywall|read-more|readmore|read-next|readnext|more-stories|morestories|also-read"
+    r"|breadcrumb|sidebar"
+)
+
+# Short blocks whose text starts like this are calls to action or link teasers, not prose.
+# Only matched on blocks under BOILERPLATE_MAX_CHARS characters, so a real paragraph that
+# happens to start with "Related" survives.
+BOILERPLATE_TEXT = re.compile(
+    r"^\W*(?:read|see|watch|listen)\s+(?:more|next|also|the full|our)\b|^\W*related\b"
+    r"|^\W*(?:most|more)\s+(?:read|popular|viewed|shared|from|stories|news|on)\b"
+    r"|^\W*(?:also\s+read|recommended|trending|you\s+(?:may|might)\s+(?:also\s+)?like)\b"
+    r"|^\W*(?:sign\s+up|subscribe|join\s+our|get\s+our|follow\s+us|share\s+(?:this|on)|click\s+here)\b"
+    r"|^\W*(?:advertisement|sponsored|promoted|continue\s+reading|story\s+continues)\b"
+    r"|^\W*(?:this\s+article\s+(?:was|is)\s+(?:originally|first)|copyright|©|all\s+rights\s+reserved)"
+    r"|^\W*(?:we\s+use\s+cookies|by\s+using\s+this\s+site)",
+    re.IGNORECASE,
+)
+BOILERPLATE_MAX_CHARS = 120
