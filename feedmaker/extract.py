@@ -33,7 +33,13 @@ def _p_text_len(node: LexborNode) -> int:
 
 def _prune(body: LexborNode) -> None:
     """Remove boilerplate subtrees named or marked as such, keeping big layout wrappers."""
-    total = _p_text_len(body) or 1
+    p_total = _p_text_len(body) or 1
+    text_total = len(body.text(strip=True)) or 1
+
+    def share(node: LexborNode) -> float:
+        # paragraph text share, or all-text share for pages that do not use <p>
+        return max(_p_text_len(node) / p_total, len(node.text(strip=True)) / text_total)
+
     doomed: list[LexborNode] = []
     doomed_ids: set[int] = set()
 
@@ -42,7 +48,7 @@ def _prune(body: LexborNode) -> None:
         doomed_ids.add(node.mem_id)
 
     for node in body.css(SOFT_JUNK):
-        if _p_text_len(node) < SOFT_JUNK_SHARE * total:
+        if share(node) < SOFT_JUNK_SHARE:
             doom(node)
     for node in body.css("[class], [id], [role], [hidden], [style]"):
         attrs = node.attributes
@@ -57,10 +63,10 @@ def _prune(body: LexborNode) -> None:
         if not NEGATIVE.search(name):
             continue
         strong = STRONG_NEGATIVE.search(name)
-        share = _p_text_len(node) / total
-        if strong and share < STRONG_WRAPPER_SHARE and not (POSITIVE.search(name) and share >= WRAPPER_SHARE):
+        part = share(node)
+        if strong and part < STRONG_WRAPPER_SHARE and not (POSITIVE.search(name) and part >= WRAPPER_SHARE):
             doom(node)
-        elif not strong and share < WRAPPER_SHARE:
+        elif not strong and part < WRAPPER_SHARE:
             doom(node)
     # Decompose frees a subtree, so only the outermost doomed nodes are removed, and all
     # ancestry checks happen before the first removal.
@@ -78,8 +84,7 @@ def _prune(body: LexborNode) -> None:
             node.decompose()
 
 
-def _paragraph_weight(node: LexborNode) -> float:
-    text = node.text(strip=True)
+def _paragraph_weight(node: LexborNode, text: str) -> float:
     n = len(text)
     if n < MIN_PARAGRAPH_CHARS:
         return 0.0
@@ -90,15 +95,24 @@ def _paragraph_weight(node: LexborNode) -> float:
     return (1 + text.count(",") + min(n / 100, 3)) * (1 - ld)
 
 
+_BLOCKS = "div, p, section, article, ul, ol, table, h1, h2, h3, h4, h5, h6, blockquote, pre, li, figure"
+
+
 def _candidates(body: LexborNode) -> dict[int, list]:
     """Score each paragraph's parent (fully) and grandparent (half): readability's scheme."""
     scores: dict[int, list] = {}
-    blocks = body.css("p, pre, td, blockquote")
-    for div in body.css("div"):
-        if len(div.text(deep=False, strip=True)) >= MIN_PARAGRAPH_CHARS:
-            blocks.append(div)
-    for block in blocks:
-        w = _paragraph_weight(block)
+    blocks = [(p, p.text(strip=True)) for p in body.css("p, pre, td, blockquote")]
+    # Blog engines and WYSIWYG editors write "<div><span>text</span></div>" or loose
+    # "text<br><br>text" in a wrapper instead of <p>: a div with no block inside is a
+    # paragraph, and so is a wrapper's own loose text.
+    for div in body.css("div, section, article, main"):
+        own = div.text(deep=False, strip=True)
+        if div.tag == "div" and div.css_first(_BLOCKS) is None:
+            blocks.append((div, div.text(strip=True)))
+        elif len(own) >= MIN_PARAGRAPH_CHARS:
+            blocks.append((div, own))
+    for block, text in blocks:
+        w = _paragraph_weight(block, text)
         if not w:
             continue
         node = block.parent

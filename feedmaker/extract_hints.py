@@ -37,7 +37,7 @@ _NEG_WORD = (
     r"ad|ads|adv|ad-\w+|ad_\w+|banner|nav|menu|meta|tags|tag-list|rail"
     r"|aside|header|caption-credit|credit|credits|share|tools|utility|utilities|foot|footnote-nav"
     r"|login|user|account|search|sticky|teaser|teasers|cta|rrail|right-rail|left-rail|rightcol"
-    r"|leftcol|skyscraper|dfp|gpt|mpu|outstream|newsfeed|feed|more|next|prev|breaking"
+    r"|leftcol|skyscraper|dfp|gpt|mpu|outstream|newsfeed|feed"
 )
 NEGATIVE = re.compile(
     rf"(?:{_NEG_ANYWHERE})|(?:^|[\s_\-])(?:{_NEG_WORD})(?:$|[\s_\-\d])"
