@@ -1,0 +1,249 @@
+"""Pure HTML/text cleaning: article HTML → markup safe for feed readers, and HTML → plain text.
+
+Output never holds characters XML 1.0 forbids, so it can go into any feed format as is.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+
+import nh3
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from feedmaker.urls import absolute
+
+__all__ = ["clean_html", "clean_text", "html_to_text", "truncate_text", "xml_safe"]
+
+_ALLOWED_TAGS = frozenset({
+    "p", "br", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre",
+    "code", "em", "strong", "b", "i", "u", "s", "sub", "sup", "a", "img", "figure",
+    "figcaption", "picture", "source", "table", "thead", "tbody", "tr", "th", "td", "caption",
+    "hr", "dl", "dt", "dd", "span", "div", "abbr", "cite", "q", "small", "mark", "time",
+})
+_ALLOWED_ATTRIBUTES = {
+    # dir/lang keep right-to-left text (Arabic, Hebrew) readable in feed readers.
+    "*": {"dir", "lang"},
+    "a": {"href", "title"},
+    "img": {"src", "srcset", "alt", "title", "width", "height"},
+    "source": {"srcset", "media", "type"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+    "time": {"datetime"},
+    "abbr": {"title"},
+}
+# Tags removed with everything inside them: code, styling, embeds and their fallback text.
+# <noscript> usually repeats a lazy image that is promoted from its data-src anyway.
+_DROP_WITH_CONTENT = frozenset({
+    "script", "style", "template", "noscript", "iframe", "object", "embed", "noembed",
+    "noframes", "svg", "math", "textarea", "select", "title", "head",
+})
+_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+_LAZY_SRC = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-url")
+_LAZY_SRCSET = ("data-srcset", "data-lazy-srcset")
+# File names sites use for the 1x1 stand-in shown until the lazy loader swaps the real image in.
+_PLACEHOLDER = re.compile(
+    r"(?:^|/)(?:1x1|blank|spacer|pixel|transparent|empty|placeholder|lazy|loading|grey|gray)"
+    r"[\w.-]*\.(?:gif|png|svg|webp)(?:$|[?#])",
+    re.IGNORECASE,
+)
+# Wrappers that say nothing once what they wrapped is gone (<td> stays: it shapes its table).
+_EMPTY_WRAPPER = re.compile(
+    r'<(p|div|span|figure|picture|figcaption|a|strong|em|b|i|u|s|small|mark|blockquote|li|q|cite)'
+    r'(?:\s(?:[^>"]|"[^"]*")*)?>\s*</\1>'
+)
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_TAG_LIKE = re.compile(r"<[A-Za-z!/?]")
+_BLOCKS = (
+    "address, article, aside, blockquote, dd, div, dl, dt, figcaption, figure, footer, form, "
+    "h1, h2, h3, h4, h5, h6, header, hr, li, main, nav, ol, p, pre, section, table, tr, ul"
+)
+_CELLS = "td, th"
+_SPACES = re.compile(r"[^\S\n]+")
+
+
+def clean_html(fragment: str, base_url: str) -> str:
+    """`fragment` with absolute URLs, lazy images made real, and only safe tags and attributes."""
+    if not fragment or not fragment.strip():
+        return ""
+    prepared = _prepare(xml_safe(fragment), base_url)
+    cleaned = nh3.clean(
+        prepared,
+        tags=set(_ALLOWED_TAGS),
+        clean_content_tags=set(_DROP_WITH_CONTENT),
+        attributes={tag: set(names) for tag, names in _ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(_URL_SCHEMES),
+        strip_comments=True,
+    )
+    return _drop_empty_wrappers(xml_safe(cleaned)).strip()
+
+
+def clean_text(text: str | None) -> str:
+    """Plain text: entities decoded, tags dropped, whitespace collapsed, XML-safe, stripped."""
+    if not text:
+        return ""
+    plain = _body_text(text) if _TAG_LIKE.search(text) else html.unescape(text)
+    return " ".join(xml_safe(plain).split())
+
+
+def html_to_text(fragment: str) -> str:
+    """The text of an HTML fragment, one line per block element, inner whitespace collapsed."""
+    if not fragment:
+        return ""
+    body = LexborHTMLParser(fragment).body
+    if body is None:
+        return ""
+    for node in body.css(", ".join(sorted(_DROP_WITH_CONTENT - {"head"}))):
+        node.decompose()
+    for node in body.css("br"):
+        node.replace_with("\n")
+    for node in body.css(_BLOCKS):
+        node.insert_before("\n")
+        node.insert_after("\n")
+    for node in body.css(_CELLS):
+        node.insert_after(" ")
+    text = xml_safe(body.text(deep=True))
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def truncate_text(text: str, limit: int = 300) -> str:
+    """`text` cut to at most `limit` characters at a word boundary, ending with "…" if cut."""
+    if len(text) <= limit:
+        return text
+    if limit <= 1:
+        return "…"[:max(limit, 0)]
+    head = text[:limit - 1]
+    space = head.rfind(" ")
+    # Cutting mid-word beats throwing away more than half the room (one 200-letter URL).
+    if space > (limit - 1) // 2:
+        head = head[:space]
+    return head.rstrip(" \t\n,;:.-–—") + "…"
+
+
+def xml_safe(s: str) -> str:
+    """`s` without the characters XML 1.0 forbids: C0 controls but tab/LF/CR, surrogates, FFFE/F."""
+    return _XML_FORBIDDEN.sub("", s)
+
+
+def _body_text(markup: str) -> str:
+    body = LexborHTMLParser(markup).body
+    return body.text(deep=True) if body is not None else ""
+
+
+def _prepare(fragment: str, base_url: str) -> str:
+    """Resolve URLs and promote lazy images with lexbor, before nh3 decides what may stay."""
+    tree = LexborHTMLParser(fragment)
+    body = tree.body
+    if body is None:
+        return ""
+    for link in body.css("a[href]"):
+        _fix_link(link, base_url)
+    for image in body.css("img"):
+        _fix_image(image, base_url)
+    for source in body.css("source"):
+        srcset = _resolve_srcset(_first(source, _LAZY_SRCSET) or source.attrs.get("srcset"),
+                                 base_url)
+        if srcset:
+            source.attrs["srcset"] = srcset
+        else:
+            source.decompose()
+    return body.inner_html or ""
+
+
+def _fix_link(link: LexborNode, base_url: str) -> None:
+    href = (link.attrs.get("href") or "").strip()
+    if href.lower().startswith("mailto:"):
+        return
+    resolved = absolute(href, base_url)
+    if resolved:
+        link.attrs["href"] = resolved
+    else:  # javascript:, a bare "#", junk: keep the words, lose the link
+        link.unwrap()
+
+
+def _fix_image(image: LexborNode, base_url: str) -> None:
+    attrs = image.attrs
+    src = attrs.get("src")
+    if _is_placeholder(src):
+        src = _first(image, _LAZY_SRC)
+    srcset = _first(image, _LAZY_SRCSET) or attrs.get("srcset")
+    resolved_set = _resolve_srcset(srcset, base_url)
+    resolved = absolute(src, base_url) if src and not _is_placeholder(src) else None
+    if not resolved and resolved_set:
+        resolved = _largest_candidate(resolved_set)  # readers that ignore srcset still get one
+    if not resolved:
+        image.decompose()
+        return
+    attrs["src"] = resolved
+    if resolved_set:
+        attrs["srcset"] = resolved_set
+    elif "srcset" in attrs:
+        del attrs["srcset"]
+
+
+def _first(node: LexborNode, names: tuple[str, ...]) -> str | None:
+    for name in names:
+        value = node.attrs.get(name)
+        if value and value.strip() and not _is_placeholder(value):
+            return value.strip()
+    return None
+
+
+def _is_placeholder(src: str | None) -> bool:
+    if not src or not src.strip():
+        return True
+    src = src.strip()
+    return src[:5].lower() == "data:" or bool(_PLACEHOLDER.search(src))
+
+
+def _srcset_candidates(srcset: str) -> Iterator[tuple[str, str]]:
+    """(url, descriptor) pairs; a URL may itself hold commas, as CDN resize URLs often do."""
+    i, n = 0, len(srcset)
+    while i < n:
+        while i < n and (srcset[i].isspace() or srcset[i] == ","):
+            i += 1
+        start = i
+        while i < n and not srcset[i].isspace():
+            i += 1
+        url = srcset[start:i]
+        descriptor = ""
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            end = srcset.find(",", i)
+            end = n if end == -1 else end
+            descriptor = " ".join(srcset[i:end].split())
+            i = end + 1
+        if url:
+            yield url, descriptor
+
+
+def _resolve_srcset(srcset: str | None, base_url: str) -> str:
+    if not srcset:
+        return ""
+    parts = []
+    for url, descriptor in _srcset_candidates(srcset):
+        resolved = absolute(url, base_url) if not _is_placeholder(url) else None
+        if resolved:
+            parts.append(f"{resolved} {descriptor}".strip())
+    return ", ".join(parts)
+
+
+def _largest_candidate(srcset: str) -> str:
+    def size(candidate: tuple[str, str]) -> float:
+        number = re.match(r"(\d+(?:\.\d+)?)[wx]$", candidate[1])
+        return float(number[1]) if number else 1.0
+
+    return max(_srcset_candidates(srcset), key=size)[0]
+
+
+def _drop_empty_wrappers(markup: str) -> str:
+    for _ in range(8):  # each pass peels one layer of nesting; real markup rarely nests deeper
+        stripped = _EMPTY_WRAPPER.sub("", markup)
+        if stripped == markup:
+            break
+        markup = stripped
+    return markup
