@@ -1,15 +1,22 @@
-"""Generic article body extraction: a parsed page in, its main text block as an HTML fragment (or None) out."""
+"""Generic article body extraction: a parsed page in, its main text as an HTML fragment out."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from feedmaker.extract_hints import (
-    JUNK_ROLES, JUNK_TAGS, NEGATIVE, POSITIVE, SOFT_JUNK, STRONG_NEGATIVE,
+    JUNK_ROLES,
+    JUNK_TAGS,
+    NEGATIVE,
+    POSITIVE,
+    SOFT_JUNK,
+    STRONG_NEGATIVE,
 )
 from feedmaker.extract_render import link_density, render
 
-__all__ = ["extract_body", "body_text"]
+__all__ = ["body_text", "extract_body"]
 
 # A paragraph shorter than this is a label, a byline or a button, not evidence of prose.
 MIN_PARAGRAPH_CHARS = 25
@@ -62,11 +69,13 @@ def _prune(body: LexborNode) -> None:
         name = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
         if not NEGATIVE.search(name):
             continue
-        strong = STRONG_NEGATIVE.search(name)
         part = share(node)
-        if strong and part < STRONG_WRAPPER_SHARE and not (POSITIVE.search(name) and part >= WRAPPER_SHARE):
-            doom(node)
-        elif not strong and part < WRAPPER_SHARE:
+        if STRONG_NEGATIVE.search(name):
+            wrapper = part >= STRONG_WRAPPER_SHARE or (
+                part >= WRAPPER_SHARE and POSITIVE.search(name) is not None)
+        else:
+            wrapper = part >= WRAPPER_SHARE
+        if not wrapper:
             doom(node)
     # Decompose frees a subtree, so only the outermost doomed nodes are removed, and all
     # ancestry checks happen before the first removal.
@@ -95,12 +104,13 @@ def _paragraph_weight(node: LexborNode, text: str) -> float:
     return (1 + text.count(",") + min(n / 100, 3)) * (1 - ld)
 
 
-_BLOCKS = "div, p, section, article, ul, ol, table, h1, h2, h3, h4, h5, h6, blockquote, pre, li, figure"
+_BLOCKS = ("div, p, section, article, ul, ol, table, h1, h2, h3, h4, h5, h6, blockquote, pre, li, "
+           "figure")
 
 
-def _candidates(body: LexborNode) -> dict[int, list]:
+def _candidates(body: LexborNode) -> dict[int, list[Any]]:
     """Score each paragraph's parent (fully) and grandparent (half): readability's scheme."""
-    scores: dict[int, list] = {}
+    scores: dict[int, list[Any]] = {}
     blocks = [(p, p.text(strip=True)) for p in body.css("p, pre, td, blockquote")]
     # Blog engines and WYSIWYG editors write "<div><span>text</span></div>" or loose
     # "text<br><br>text" in a wrapper instead of <p>: a div with no block inside is a
@@ -154,10 +164,9 @@ def _pick(body: LexborNode) -> list[LexborNode] | None:
     if parent is None or best.tag == "body":
         return [best]
     kept = []
+    sibling_floor = max(best_score * SIBLING_SHARE, 3.0)
     for sib in parent.iter(include_text=False):
-        if sib.mem_id == best.mem_id:
-            kept.append(sib)
-        elif finals.get(sib.mem_id, 0.0) >= max(best_score * SIBLING_SHARE, 3.0):
+        if sib.mem_id == best.mem_id or finals.get(sib.mem_id, 0.0) >= sibling_floor:
             kept.append(sib)
         elif sib.tag == "p":
             text = sib.text(strip=True)

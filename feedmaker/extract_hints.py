@@ -1,4 +1,4 @@
-"""Tables of boilerplate hints for extract: junk tags, class/id/role name patterns, stock phrases."""
+"""Tables of boilerplate hints for extract: junk tags, class/id/role name words, stock phrases."""
 
 from __future__ import annotations
 

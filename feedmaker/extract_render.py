@@ -1,4 +1,4 @@
-"""Render a chosen article container as (HTML fragment of whitelisted tags, plain text), dropping boilerplate blocks inside it."""
+"""Render the chosen article nodes as (HTML fragment, plain text), dropping boilerplate inside."""
 
 from __future__ import annotations
 
@@ -61,6 +61,7 @@ class _Renderer:
         self.open_p = False   # we opened a synthetic <p> for loose inline content
         self.in_block = 0     # depth inside kept blocks: no synthetic <p> there
         self.mute = 0         # depth inside _NO_TEXT blocks
+        self.content = 0      # text nodes and images emitted: tells empty blocks apart
 
     def close_p(self) -> None:
         if self.open_p:
@@ -95,6 +96,7 @@ class _Renderer:
                 t = child.text_content or ""
                 if t.strip():
                     self.inline_start()
+                    self.content += 1
                     self.html.append(escape(t, quote=False))
                     if not self.mute:
                         self.text.append(t)
@@ -111,6 +113,7 @@ class _Renderer:
                 continue
             if tag == "img":
                 self.inline_start()
+                self.content += 1
                 self.html.append(f"<img{_attrs(child)}>")
                 continue
             if tag in KEEP_INLINE or tag in _TRANSPARENT_INLINE:
@@ -142,7 +145,7 @@ class _Renderer:
     leaf = False  # inside a _LEAF_BLOCK: nested blocks are flattened into it
 
     def block(self, node: LexborNode, tag: str) -> None:
-        start_html, start_text = len(self.html), len(self.text)
+        start_html, start_text, start_content = len(self.html), len(self.text), self.content
         self.html.append(f"<{tag}{_attrs(node)}>")
         self.text.append("\n")
         was_leaf = self.leaf
@@ -154,7 +157,7 @@ class _Renderer:
         self.mute -= muted
         self.leaf = was_leaf
         self.in_block -= 1
-        if not "".join(self.text[start_text:]).strip() and "<img" not in "".join(self.html[start_html:]):
+        if self.content == start_content:
             del self.html[start_html:], self.text[start_text:]   # empty block: drop it
             return
         self.html.append(f"</{tag}>")
