@@ -41,6 +41,8 @@ _ISO = re.compile(
     r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
     r"(?:\s?(Z|[+-]\d{2}(?::?\d{2})?|UTC|GMT)(?![A-Za-z]))?)?(?!\d)"
 )
+# An ISO-shaped day the ISO reader turned down ("2022-13-01") is wrong, not some other order.
+_ISO_DAY = re.compile(r"(?<!\d)\d{4}-\d{1,2}-\d{1,2}(?!\d)")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _MONTH_NAME = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b", re.IGNORECASE
@@ -133,7 +135,7 @@ def _candidates(text: str) -> Iterator[datetime]:
     """Readings of `text`, most trustworthy first: timestamp, ISO 8601, dateutil per segment."""
     stamp = _TIMESTAMP.fullmatch(text)
     if stamp:
-        seconds = int(stamp[1]) if stamp[1] else int(stamp[2]) / 1000
+        seconds = float(stamp[0]) if stamp[1] else int(stamp[2]) / 1000
         yield datetime.fromtimestamp(seconds, UTC)
         return
     whole = _from_isoformat(text)
@@ -180,10 +182,13 @@ def _dateutil_reading(segment: str) -> datetime | None:
 
     Fuzzy mode builds a date out of any number ("5" → the 5th of this month), so the segment
     must show a 4-digit year together with a month name or a d/m/y-style numeric date, and the
-    year dateutil settles on must be one written in the text.
+    year dateutil settles on must be one written in the text. ISO-shaped days are left to the
+    ISO reader: if it turned one down, dateutil's guess at another field order would be wrong.
     """
     years = set(_YEAR.findall(segment))
-    if not years or not (_MONTH_NAME.search(segment) or _NUMERIC_DATE.search(segment)):
+    if not years or _ISO_DAY.search(segment):
+        return None
+    if not (_MONTH_NAME.search(segment) or _NUMERIC_DATE.search(segment)):
         return None
     try:
         # A callable `tzinfos` also keeps dateutil from matching zone names against the

@@ -50,6 +50,8 @@ def absolute(href: str | None, base: str) -> str | None:
             return None
     except (ValueError, UnicodeError):
         return None
+    if joined.startswith(parts.scheme):
+        joined = parts.scheme.lower() + joined[len(parts.scheme):]
     return joined
 
 
