@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -38,14 +39,33 @@ def _p_text_len(node: LexborNode) -> int:
     return sum(len(p.text(strip=True)) for p in node.css("p"))
 
 
+@lru_cache(maxsize=1 << 15)
+def _name_kind(name: str) -> int:
+    """0: neutral, 1: boilerplate name, 2: strong boilerplate name, 3: strong but also positive.
+
+    Cached: class strings repeat within a page and across a site's pages, and the regexes are
+    the costliest part of pruning.
+    """
+    if not NEGATIVE.search(name):
+        return 0
+    if not STRONG_NEGATIVE.search(name):
+        return 1
+    return 3 if POSITIVE.search(name) else 2
+
+
 def _prune(body: LexborNode) -> None:
     """Remove boilerplate subtrees named or marked as such, keeping big layout wrappers."""
     p_total = _p_text_len(body) or 1
     text_total = len(body.text(strip=True)) or 1
 
-    def share(node: LexborNode) -> float:
-        # paragraph text share, or all-text share for pages that do not use <p>
-        return max(_p_text_len(node) / p_total, len(node.text(strip=True)) / text_total)
+    def holds(node: LexborNode, share: float) -> bool:
+        # Does node hold this share of the page's paragraph text, or of all its text (for
+        # pages without <p>)? The all-text length bounds the paragraph length, which spares
+        # the paragraph count for the many small nodes.
+        n = len(node.text(strip=True))
+        if n >= share * text_total:
+            return True
+        return n >= share * p_total and _p_text_len(node) >= share * p_total
 
     doomed: list[LexborNode] = []
     doomed_ids: set[int] = set()
@@ -55,7 +75,7 @@ def _prune(body: LexborNode) -> None:
         doomed_ids.add(node.mem_id)
 
     for node in body.css(SOFT_JUNK):
-        if share(node) < SOFT_JUNK_SHARE:
+        if not holds(node, SOFT_JUNK_SHARE):
             doom(node)
     for node in body.css("[class], [id], [role], [hidden], [style]"):
         attrs = node.attributes
@@ -66,16 +86,10 @@ def _prune(body: LexborNode) -> None:
         if style and "none" in style and "display:none" in style.replace(" ", "").lower():
             doom(node)
             continue
-        name = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
-        if not NEGATIVE.search(name):
+        kind = _name_kind(f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower())
+        if kind == 0:
             continue
-        part = share(node)
-        if STRONG_NEGATIVE.search(name):
-            wrapper = part >= STRONG_WRAPPER_SHARE or (
-                part >= WRAPPER_SHARE and POSITIVE.search(name) is not None)
-        else:
-            wrapper = part >= WRAPPER_SHARE
-        if not wrapper:
+        if not holds(node, STRONG_WRAPPER_SHARE if kind == 2 else WRAPPER_SHARE):
             doom(node)
     # Decompose frees a subtree, so only the outermost doomed nodes are removed, and all
     # ancestry checks happen before the first removal.
@@ -111,21 +125,22 @@ _BLOCKS = ("div, p, section, article, ul, ol, table, h1, h2, h3, h4, h5, h6, blo
 def _candidates(body: LexborNode) -> dict[int, list[Any]]:
     """Score each paragraph's parent (fully) and grandparent (half): readability's scheme."""
     scores: dict[int, list[Any]] = {}
-    blocks = [(p, p.text(strip=True)) for p in body.css("p, pre, td, blockquote")]
+    # (block, its text, the first node credited): a paragraph credits its parent
+    blocks = [(p, p.text(strip=True), p.parent) for p in body.css("p, pre, td, blockquote")]
     # Blog engines and WYSIWYG editors write "<div><span>text</span></div>" or loose
     # "text<br><br>text" in a wrapper instead of <p>: a div with no block inside is a
-    # paragraph, and so is a wrapper's own loose text.
-    for div in body.css("div, section, article, main"):
+    # paragraph, and a wrapper's own loose text is one that credits the wrapper itself.
+    for div in body.css("div, section, article, main, span, font"):
         own = div.text(deep=False, strip=True)
-        if div.tag == "div" and div.css_first(_BLOCKS) is None:
-            blocks.append((div, div.text(strip=True)))
-        elif len(own) >= MIN_PARAGRAPH_CHARS:
-            blocks.append((div, own))
-    for block, text in blocks:
+        if len(own) >= MIN_PARAGRAPH_CHARS:
+            inline = div.tag in ("span", "font")
+            blocks.append((div, own, div.parent if inline else div))
+        elif div.tag == "div" and div.css_first(_BLOCKS) is None:
+            blocks.append((div, div.text(strip=True), div.parent))
+    for block, text, node in blocks:
         w = _paragraph_weight(block, text)
         if not w:
             continue
-        node = block.parent
         for share in (1.0, 0.5, 0.25):
             if node is None or node.tag in ("html", None):
                 break

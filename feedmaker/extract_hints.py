@@ -29,7 +29,7 @@ _NEG_ANYWHERE = (
     r"|cookie|consent|gdpr|promo|advert|sponsor|outbrain|taboola|recommend|popular|trending"
     r"|mostread|most-read|breadcrumb|pagination|pager|masthead|footer|topbar|navbar"
     r"|byline|dateline|timestamp|author-bio|authorbio|copyright|disclaimer|paywall|modal|popup"
-    r"|overlay|toolbar|widget|carousel|slideshow|gallery-nav|skip-link|print-only|screen-reader"
+    r"|overlay|toolbar|carousel|slideshow|gallery-nav|skip-link|print-only|screen-reader"
     r"|visually-hidden|sr-only|read-more|readmore|read-next|readnext|more-stories|morestories"
     r"|tags-list|taglist|keywords|follow-us|also-read|jump-link|lightbox"
 )
