@@ -33,6 +33,9 @@ SOFT_JUNK_SHARE = 0.5
 # A sibling of the best container joins it when it scores at least this fraction of it
 # (readability's value): articles split into several sibling blocks around ads.
 SIBLING_SHARE = 0.2
+# A block shaped like the best one (same tag and class) joins it at this fraction of its
+# score: chunked article bodies have pieces of very different lengths.
+CHUNK_SHARE = 0.1
 
 
 def _p_text_len(node: LexborNode) -> int:
@@ -175,6 +178,17 @@ def _pick(body: LexborNode) -> list[LexborNode] | None:
             best, best_score = node, final
     if best is None:
         return None
+    group = _with_siblings(best, best_score, finals)
+    chunks = _chunks(best, best_score, scores, finals)
+    if not chunks:
+        return group
+    order = {node.mem_id: i for i, node in enumerate(body.traverse())}
+    return sorted(group + chunks, key=lambda node: order.get(node.mem_id, 0))
+
+
+def _with_siblings(best: LexborNode, best_score: float,
+                   finals: dict[int, float]) -> list[LexborNode]:
+    """best, and those of its siblings that score well or are plain paragraphs, in order."""
     parent = best.parent
     if parent is None or best.tag == "body":
         return [best]
@@ -188,6 +202,39 @@ def _pick(body: LexborNode) -> list[LexborNode] | None:
             if len(text) > 80 and link_density(sib, len(text)) < 0.25:
                 kept.append(sib)
     return kept
+
+
+def _ancestors(node: LexborNode) -> set[int]:
+    out = set()
+    parent = node.parent
+    while parent is not None:
+        out.add(parent.mem_id)
+        parent = parent.parent
+    return out
+
+
+def _chunks(best: LexborNode, best_score: float, scores: dict[int, list[Any]],
+            finals: dict[int, float]) -> list[LexborNode]:
+    """Other candidates built like best (same tag and class) that score well: the pieces of
+    an article that the page splits into chunks between ads and inline promos."""
+    cls = best.attributes.get("class")
+    if not cls:
+        return []  # a bare <div> is too common a shape to mean "the same kind of block"
+    floor = max(best_score * CHUNK_SHARE, 3.0)
+    similar = [node for mem_id, (node, _) in scores.items()
+               if mem_id != best.mem_id and finals[mem_id] >= floor and node.tag == best.tag
+               and node.attributes.get("class") == cls]
+    if not similar:
+        return []
+    above = _ancestors(best)
+    chunks: list[LexborNode] = []
+    taken = {best.mem_id}
+    for node in similar:
+        up = _ancestors(node)
+        if node.mem_id not in above and not (up & taken):
+            chunks.append(node)
+            taken.add(node.mem_id)
+    return chunks
 
 
 def _extract(tree: LexborHTMLParser) -> tuple[str, str] | None:

@@ -28,7 +28,7 @@ _NEG_ANYWHERE = (
     r"comment|disqus|share|sharing|social|related|sidebar|newsletter|subscri|signup|sign-up"
     r"|cookie|consent|gdpr|promo|advert|sponsor|outbrain|taboola|recommend|popular|trending"
     r"|mostread|most-read|breadcrumb|pagination|pager|masthead|footer|topbar|navbar"
-    r"|byline|dateline|timestamp|author-bio|authorbio|copyright|disclaimer|paywall|modal|popup"
+    r"|byline|dateline|timestamp|author-bio|authorbio|copyright|disclaimer|modal|popup"
     r"|overlay|toolbar|carousel|slideshow|gallery-nav|skip-link|print-only|screen-reader"
     r"|visually-hidden|sr-only|read-more|readmore|read-next|readnext|more-stories|morestories"
     r"|tags-list|taglist|keywords|follow-us|also-read|jump-link|lightbox"
@@ -55,7 +55,7 @@ POSITIVE = re.compile(
 STRONG_NEGATIVE = re.compile(
     r"comment|disqus|related|newsletter|subscri|signup|cookie|consent|outbrain|taboola"
     r"|recommend|mostread|most-read|popular|trending|share|sharing|social|promo|sponsor"
-    r"|advert|paywall|read-more|readmore|read-next|readnext|more-stories|morestories|also-read"
+    r"|advert|read-more|readmore|read-next|readnext|more-stories|morestories|also-read"
     r"|breadcrumb|sidebar"
 )
 
