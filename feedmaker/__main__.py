@@ -1,0 +1,5 @@
+"""`python -m feedmaker` runs the CLI."""
+
+from .cli import main
+
+main()

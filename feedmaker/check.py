@@ -1,0 +1,59 @@
+"""`feedmaker check`: what the rules find on each section page and on one article, field by field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import httpx
+
+from .config import Config, SiteConfig
+from .errors import FeedmakerError
+from .links import Link, parse_listing
+from .parse import Parsed, parse_article
+from .urls import canonical_url
+
+
+@dataclass
+class SectionReport:
+    title: str
+    url: str
+    links: list[Link] = field(default_factory=list)
+    next_url: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class CheckReport:
+    site: SiteConfig
+    sections: list[SectionReport]
+    article_url: str | None = None
+    parsed: Parsed | None = None
+    article_error: str | None = None
+
+
+async def check_site(config: Config, site: SiteConfig, article_url: str | None = None, *,
+                     transport: httpx.AsyncBaseTransport | None = None) -> CheckReport:
+    from .build import make_fetcher
+
+    reports: list[SectionReport] = []
+    async with make_fetcher(config, site, transport) as fetcher:
+        for title, url in site.sections.items():
+            report = SectionReport(title, url)
+            reports.append(report)
+            try:
+                page = await fetcher.get(url, allowed_hosts=site.allowed_hosts)
+                listing = parse_listing(page.text, page.url, url, site.links, site.host)
+                report.links, report.next_url = list(listing.links), listing.next_url
+                if not listing.links:
+                    report.error = "no article links matched"
+            except FeedmakerError as exc:
+                report.error = str(exc)
+        target = article_url or next((r.links[0].url for r in reports if r.links), None)
+        result = CheckReport(site, reports, target)
+        if target:
+            try:
+                page = await fetcher.get(canonical_url(target), allowed_hosts=site.allowed_hosts)
+                result.parsed = parse_article(page.text, page.url, site)
+            except FeedmakerError as exc:
+                result.article_error = str(exc)
+    return result

@@ -1,0 +1,159 @@
+"""The `feedmaker` command: a thin layer over the library; errors become one line and an exit code.
+
+Exit codes: 0 everything built, 1 some site failed, 2 bad config or unusable files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from . import __version__
+from .build import BuildResult, build
+from .check import CheckReport, check_site
+from .config import Config, load_config
+from .errors import ConfigError, FeedmakerError
+from .pipeline import Progress
+from .render import published_of
+
+EXIT_FAILED, EXIT_CONFIG = 1, 2
+pass_config = click.make_pass_decorator(dict)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-c", "--config", "config_path", default="feedmaker.toml", show_default=True,
+              envvar="FEEDMAKER_CONFIG", help="Config file (TOML).")
+@click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
+@click.version_option(__version__, prog_name="feedmaker")
+@click.pass_context
+def main(ctx: click.Context, config_path: str, verbose: int) -> None:
+    """Build Atom, RSS and JSON feeds for websites that publish none."""
+    level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if verbose < 2:
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+    ctx.obj = {"config_path": config_path, "verbose": verbose}
+
+
+def _config(obj: dict[str, Any]) -> Config:
+    try:
+        return load_config(obj["config_path"])
+    except ConfigError as exc:
+        _fail(str(exc), EXIT_CONFIG)
+
+
+def _fail(message: str, code: int) -> Any:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@main.command("build")
+@click.option("--site", "sites", multiple=True, help="Only this site (repeatable).")
+@pass_config
+def build_cmd(obj: dict[str, Any], sites: tuple[str, ...]) -> None:
+    """Poll every site once, write its feeds, and exit."""
+    config = _config(obj)
+    with _progress() as progress:
+        try:
+            result = asyncio.run(build(config, sites, progress=progress))
+        except ConfigError as exc:
+            _fail(str(exc), EXIT_CONFIG)
+        except FeedmakerError as exc:
+            _fail(str(exc), EXIT_CONFIG)
+    _summary(result)
+    sys.exit(0 if result.ok else EXIT_FAILED)
+
+
+def _summary(result: BuildResult) -> None:
+    for r in result.sites:
+        for problem in r.problems:
+            click.echo(f"{r.site}: {problem}", err=True)
+    written = sum(r.feeds_written for r in result.sites) + result.index_written
+    click.echo(
+        f"{len(result.sites)} site(s), {sum(r.sections for r in result.sites)} section(s), "
+        f"{sum(r.new for r in result.sites)} new article(s), "
+        f"{sum(r.updated for r in result.sites)} updated, {written} file(s) written, "
+        f"{sum(len(r.problems) for r in result.sites)} error(s)", err=True)
+
+
+@contextmanager
+def _progress() -> Iterator[Progress | None]:
+    """A progress bar on a terminal; nothing (plain log lines) otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn
+
+    with Bar(TextColumn("articles"), BarColumn(), MofNCompleteColumn(), transient=True) as bar:
+        task = bar.add_task("articles", total=0)
+
+        def update(what: str, n: int) -> None:
+            if what == "articles":
+                bar.update(task, total=(bar.tasks[0].total or 0) + n)
+            else:
+                bar.advance(task, n)
+
+        yield update
+
+
+@main.command("check")
+@click.argument("site")
+@click.argument("url", required=False)
+@pass_config
+def check_cmd(obj: dict[str, Any], site: str, url: str | None) -> None:
+    """Show what the rules find on each section and on one article (the first found, or URL)."""
+    config = _config(obj)
+    if site not in config.sites:
+        _fail(f"{config.path}: sites.{site}: no such site (configured: {', '.join(config.sites)})",
+              EXIT_CONFIG)
+    report = asyncio.run(check_site(config, config.sites[site], url))
+    _print_check(report, click.echo)
+    bad = any(s.error for s in report.sections) or report.article_error or report.parsed is None
+    sys.exit(EXIT_FAILED if bad else 0)
+
+
+def _print_check(report: CheckReport, echo: Callable[[str], None]) -> None:
+    echo(f"{report.site.name} ({report.site.url})")
+    for s in report.sections:
+        status = f"ERROR: {s.error}" if s.error and not s.links else f"{len(s.links)} article links"
+        echo(f"\nsection {s.title!r}  {s.url}\n  {status}")
+        for link in s.links[:5]:
+            echo(f"    {link.url}  {link.title[:60]!r}")
+        if len(s.links) > 5:
+            echo(f"    … and {len(s.links) - 5} more")
+        if s.next_url:
+            echo(f"  next page: {s.next_url}")
+    if report.article_url is None:
+        echo("\nno article to check")
+        return
+    echo(f"\narticle {report.article_url}")
+    if report.article_error or report.parsed is None:
+        echo(f"  ERROR: {report.article_error}")
+        return
+    a, sources = report.parsed.article, report.parsed.sources
+    rows: list[tuple[str, str, str]] = [("id", a.url, "canonical URL")]
+    for name in ("title", "author", "published", "updated", "summary", "image", "tags", "content"):
+        value = getattr(a, name)
+        source = sources.get(name, "")
+        if name == "published" and value is None:
+            value, source = "(none on the page)", "first-seen"
+        if name == "content" and value:
+            value = f"{len(value)} chars of HTML: {value[:80]}…"
+        if name == "tags":
+            value = ", ".join(value)
+        if value is not None and name in ("published", "updated") and not isinstance(value, str):
+            value = value.isoformat()
+        rows.append((name, str(value or "—"), source or "(not found)"))
+    width = max(len(r[0]) for r in rows)
+    for name, value, source in rows:
+        echo(f"  {name:<{width}}  {value[:100]}\n  {'':<{width}}    ← {source}")
+
+
+__all__ = ["main", "published_of"]

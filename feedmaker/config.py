@@ -1,0 +1,305 @@
+"""Load feedmaker.toml into frozen dataclasses, validated once; errors name the file, key and problem."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+from .dates import parse_tz
+from .errors import ConfigError
+
+DEFAULT_USER_AGENT = "feedmaker/0.1 (+https://github.com/feedmaker/feedmaker)"
+FIELDS = ("title", "content", "summary", "author", "published", "updated", "image", "tags")
+_ATTR = re.compile(r"^(?P<css>.+)@(?P<attr>[A-Za-z_:][-\w:.]*)$")
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhdw])", re.I)
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+# An empty probe document: selectolax compiles (and so validates) a selector on first use.
+_PROBE = LexborHTMLParser("<p></p>")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One CSS rule for a field: `css` picks nodes, `attr` (from "SEL@attr") takes an attribute."""
+
+    css: str
+    attr: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.css}@{self.attr}" if self.attr else self.css
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRules:
+    selector: str = "a[href]"
+    include: re.Pattern[str] | None = None
+    exclude: tuple[re.Pattern[str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    key: str
+    name: str
+    url: str
+    sections: Mapping[str, str]  # feed title -> absolute URL of the section page
+    timezone: tzinfo
+    interval: float = 900.0
+    max_items: int = 50
+    pages: int = 1
+    links: LinkRules = field(default_factory=LinkRules)
+    article: Mapping[str, Rule] = field(default_factory=dict)
+    remove: tuple[str, ...] = ()
+    refetch_after: float | None = None  # seconds; a known article older than this is re-checked
+    allowed_hosts: tuple[str, ...] = ()  # other hosts redirects and articles may lead to
+    user_agent: str | None = None
+
+    @property
+    def host(self) -> str:
+        return (urlsplit(self.url).hostname or "").lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    path: Path
+    out_dir: Path
+    state: Path
+    public_url: str
+    user_agent: str
+    sites: Mapping[str, SiteConfig]
+    timeout: float = 30.0
+    max_bytes: int = 10 * 1024 * 1024
+    per_host: int = 2
+
+
+def parse_duration(value: object) -> float:
+    """'90s', '15m', '1h30m', '2d' or a number of seconds -> seconds (> 0)."""
+    if isinstance(value, bool):
+        raise ValueError("expected a duration like '15m'")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        parts = _DURATION.findall(text)
+        if not parts or _DURATION.sub("", text).strip():
+            raise ValueError(f"bad duration {value!r} (expected e.g. '90s', '15m', '1h', '1d')")
+        seconds = sum(float(n) * _UNITS[u.lower()] for n, u in parts)
+    else:
+        raise ValueError(f"expected a duration like '15m', not {type(value).__name__}")
+    if seconds <= 0:
+        raise ValueError(f"duration must be positive, got {value!r}")
+    return seconds
+
+
+def parse_rule(text: str) -> Rule:
+    """'SEL' or 'SEL@attr' -> Rule; raises ValueError for an invalid selector."""
+    text = text.strip()
+    m = _ATTR.match(text)
+    css, attr = (m["css"].strip(), m["attr"]) if m else (text, None)
+    check_selector(css)
+    return Rule(css, attr)
+
+
+def check_selector(css: str) -> None:
+    try:
+        _PROBE.css(css)
+    except Exception as exc:  # selectolax raises its own error type for unparsable CSS
+        raise ValueError(f"bad selector {css!r}") from exc
+
+
+class _Reader:
+    """Type-checked access to one TOML table, remembering its dotted path for errors."""
+
+    def __init__(self, file: Path, table: Mapping[str, Any], path: str) -> None:
+        self.file, self.table, self.path = file, table, path
+        self.seen: set[str] = set()
+
+    def key(self, name: str) -> str:
+        return f"{self.path}.{name}" if self.path else name
+
+    def error(self, name: str, problem: str) -> ConfigError:
+        return ConfigError(str(self.file), self.key(name), problem)
+
+    def get(self, name: str, kind: type | tuple[type, ...], default: Any = None,
+            required: bool = False) -> Any:
+        self.seen.add(name)
+        if name not in self.table:
+            if required:
+                raise self.error(name, "is required")
+            return default
+        value = self.table[name]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
+            want = " or ".join(k.__name__ for k in kinds)
+            raise self.error(name, f"expected {want}, got {type(value).__name__} {value!r}")
+        return value
+
+    def sub(self, name: str) -> _Reader:
+        return _Reader(self.file, self.get(name, dict, {}), self.key(name))
+
+    def finish(self) -> None:
+        unknown = sorted(set(self.table) - self.seen)
+        if unknown:
+            raise self.error(unknown[0], "unknown key")
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a config file. Relative paths in it are relative to its directory."""
+    file = Path(path)
+    try:
+        raw = tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(str(file), "", "no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(file), "", f"cannot read: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(file), "", f"not valid TOML: {exc}") from exc
+    return config_from_dict(raw, file)
+
+
+def config_from_dict(raw: Mapping[str, Any], file: Path) -> Config:
+    top = _Reader(file, raw, "")
+    base = file.resolve().parent
+    out_dir = base / top.get("out_dir", str, "feeds")
+    state = base / top.get("state", str, "feedmaker.sqlite")
+    public_url = top.get("public_url", str, "http://localhost:8080/")
+    if urlsplit(public_url).scheme not in ("http", "https"):
+        raise top.error("public_url", f"expected an http(s) URL, got {public_url!r}")
+    if not public_url.endswith("/"):
+        public_url += "/"
+    user_agent = top.get("user_agent", str, DEFAULT_USER_AGENT).strip() or DEFAULT_USER_AGENT
+    timeout = _duration(top, "timeout", 30.0)
+    max_bytes = top.get("max_bytes", int, 10 * 1024 * 1024)
+    if max_bytes < 1024:
+        raise top.error("max_bytes", "must be at least 1024")
+    per_host = top.get("per_host", int, 2)
+    if not 1 <= per_host <= 8:
+        raise top.error("per_host", "must be between 1 and 8")
+    sites_table = top.sub("sites")
+    sites = {key: _site(sites_table.sub(key), key) for key in sites_table.table}
+    sites_table.seen.update(sites)
+    if not sites:
+        raise top.error("sites", "no site configured (add a [sites.NAME] table)")
+    top.finish()
+    return Config(file, out_dir, state, public_url, user_agent, sites, timeout, max_bytes,
+                  per_host)
+
+
+_SITE_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+def _site(r: _Reader, key: str) -> SiteConfig:
+    if not _SITE_KEY.match(key):
+        raise ConfigError(str(r.file), r.path,
+                          "site names must be lowercase letters, digits, '-' or '_' "
+                          "(they become directory names)")
+    url = r.get("url", str, required=True)
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+        raise r.error("url", f"expected an absolute http(s) URL, got {url!r}")
+    try:
+        tz = parse_tz(r.get("timezone", str, "UTC"))
+    except ValueError as exc:
+        raise r.error("timezone", str(exc)) from None
+    max_items = r.get("max_items", int, 50)
+    if not 1 <= max_items <= 10000:
+        raise r.error("max_items", "must be between 1 and 10000")
+    pages = r.get("pages", int, 1)
+    if not 1 <= pages <= 50:
+        raise r.error("pages", "must be between 1 and 50")
+    sections = _sections(r.sub("sections"), url)
+    links = _links(r.sub("links"))
+    rules, remove = _article(r.sub("article"))
+    refetch = _duration(r, "refetch_after", None)
+    hosts = tuple(h.lower() for h in r.get("allowed_hosts", list, []))
+    user_agent = r.get("user_agent", str, None)
+    site = SiteConfig(
+        key=key, name=r.get("name", str, key), url=url, sections=sections, timezone=tz,
+        interval=_duration(r, "interval", 900.0), max_items=max_items, pages=pages,
+        links=links, article=rules, remove=remove, refetch_after=refetch,
+        allowed_hosts=hosts, user_agent=user_agent,
+    )
+    r.finish()
+    return site
+
+
+def _duration(r: _Reader, name: str, default: float | None) -> Any:
+    value = r.get(name, (str, int, float), None)
+    if value is None:
+        return default
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise r.error(name, str(exc)) from None
+
+
+def _sections(r: _Reader, site_url: str) -> dict[str, str]:
+    from urllib.parse import urljoin
+
+    sections: dict[str, str] = {}
+    for title in r.table:
+        where = r.get(title, str, required=True).strip()
+        absolute = urljoin(site_url, where)
+        if urlsplit(absolute).scheme not in ("http", "https") or not where:
+            raise r.error(title, f"expected a path or http(s) URL, got {where!r}")
+        if not title.strip():
+            raise r.error(title, "a section needs a title")
+        sections[title.strip()] = absolute
+    if not sections:
+        raise ConfigError(str(r.file), r.path, "no sections: add at least one 'Title = \"/path\"'")
+    return sections
+
+
+def _links(r: _Reader) -> LinkRules:
+    selector = r.get("selector", str, "a[href]")
+    try:
+        check_selector(selector)
+    except ValueError as exc:
+        raise r.error("selector", str(exc)) from None
+    include = _regex(r, "include", r.get("include", str, None))
+    excludes = r.get("exclude", (list, str), [])
+    if isinstance(excludes, str):
+        excludes = [excludes]
+    exclude = tuple(_regex(r, f"exclude[{i}]", p) for i, p in enumerate(excludes))
+    r.finish()
+    return LinkRules(selector, include, tuple(p for p in exclude if p is not None))
+
+
+def _regex(r: _Reader, name: str, pattern: object) -> re.Pattern[str] | None:
+    if pattern is None:
+        return None
+    if not isinstance(pattern, str):
+        raise r.error(name, f"expected a regex string, got {pattern!r}")
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise r.error(name, f"bad regex {pattern!r}: {exc}") from None
+
+
+def _article(r: _Reader) -> tuple[dict[str, Rule], tuple[str, ...]]:
+    rules: dict[str, Rule] = {}
+    for name in FIELDS:
+        text = r.get(name, str, None)
+        if text is None or not text.strip():
+            continue
+        try:
+            rules[name] = parse_rule(text)
+        except ValueError as exc:
+            raise r.error(name, str(exc)) from None
+    remove = r.get("remove", (list, str), [])
+    if isinstance(remove, str):
+        remove = [remove]
+    for i, css in enumerate(remove):
+        if not isinstance(css, str):
+            raise r.error(f"remove[{i}]", f"expected a selector string, got {css!r}")
+        try:
+            check_selector(css)
+        except ValueError as exc:
+            raise r.error(f"remove[{i}]", str(exc)) from None
+    r.finish()
+    return rules, tuple(remove)

@@ -1,0 +1,255 @@
+"""Polite HTTP fetching: one User-Agent, robots.txt, per-host concurrency, size and time caps.
+
+`Fetcher.get` returns a `Page` (decoded HTML) or raises FetchError / BlockedError / RobotsDenied.
+The httpx transport is a parameter so tests can swap it; by default it is real HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from protego import Protego
+
+from .errors import BlockedError, FetchError, RobotsDenied
+
+MAX_REDIRECTS = 5
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
+# Texts that challenge and bot-wall pages put in their first few KB.
+_CHALLENGE = re.compile(
+    r"<title>\s*(just a moment|attention required|access denied|checking your browser|"
+    r"ddos-guard|please wait)|cf-browser-verification|challenge-platform|cf_chl_opt|"
+    r"_incapsula_resource|px-captcha", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    url: str  # the final URL, after redirects
+    status: int  # 200, or 304 when the validators still hold (text is then empty)
+    text: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+@dataclass
+class FetchStats:
+    requests: int = 0
+    bytes: int = 0
+    by_status: Counter[int] = field(default_factory=Counter)
+
+
+def decode_html(body: bytes, content_type: str | None) -> str:
+    """Bytes -> text: BOM, then the HTTP charset if it decodes cleanly, then <meta>, then
+    UTF-8, then windows-1252 (which never fails). A wrong header charset is common, so it
+    only wins when the bytes agree with it."""
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"),
+                     (codecs.BOM_UTF16_BE, "utf-16")):
+        if body.startswith(bom):
+            return body.decode(enc, errors="replace").lstrip("\ufeff")
+    candidates: list[str] = []
+    if content_type:
+        m = re.search(r"charset\s*=\s*[\"']?([-\w.:]+)", content_type, re.I)
+        if m:
+            candidates.append(m.group(1))
+    m2 = _META_CHARSET.search(body[:4096])
+    if m2:
+        candidates.append(m2.group(1).decode("ascii", "ignore"))
+    candidates += ["utf-8"]
+    for name in candidates:
+        enc = _codec(name)
+        if enc is None:
+            continue
+        try:
+            return body.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return body.decode("cp1252", errors="replace")
+
+
+def _codec(name: str) -> str | None:
+    try:
+        enc = codecs.lookup(name).name
+    except LookupError:
+        return None
+    # Browsers read latin-1 and ascii labels as windows-1252 (WHATWG encoding spec).
+    return "cp1252" if enc in ("latin-1", "iso8859-1", "ascii") else enc
+
+
+def retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    from datetime import UTC, datetime
+
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+class Fetcher:
+    """One per build or daemon: shares connections, robots.txt and per-host limits."""
+
+    def __init__(self, user_agent: str, *, timeout: float = 30.0, max_bytes: int = 10 << 20,
+                 per_host: int = 2, transport: httpx.AsyncBaseTransport | None = None,
+                 obey_robots: bool = True) -> None:
+        self.user_agent = user_agent
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.per_host = per_host
+        self.obey_robots = obey_robots
+        self.stats = FetchStats()
+        self._client = httpx.AsyncClient(
+            headers={"User-Agent": user_agent, "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+                     "Accept-Encoding": "gzip, deflate"},
+            timeout=httpx.Timeout(min(timeout, 15.0), read=min(timeout, 20.0)),
+            follow_redirects=False, transport=transport,
+            limits=httpx.Limits(max_connections=64, max_keepalive_connections=16),
+        )
+        self._slots: dict[str, asyncio.Semaphore] = {}
+        self._robots: dict[str, Protego | None] = {}
+        self._robots_lock: dict[str, asyncio.Lock] = {}
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+                  allowed_hosts: Iterable[str] = ()) -> Page:
+        """GET an HTML page, following redirects only to http(s) URLs on the same host or on
+        `allowed_hosts`. A total deadline covers the whole exchange, body included."""
+        hosts = {h.lower() for h in allowed_hosts} | {_host(url)}
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        seen: list[str] = []
+        current = url
+        while True:
+            if _scheme(current) not in ("http", "https"):
+                raise FetchError(current, "not an http(s) URL")
+            if _host(current) not in hosts and _host(current).removeprefix("www.") not in {
+                    h.removeprefix("www.") for h in hosts}:
+                raise FetchError(current, f"refusing to leave for another host ({_host(current)})")
+            await self._check_robots(current)
+            try:
+                async with asyncio.timeout(self.timeout):
+                    status, resp_headers, body = await self._request(current, headers)
+            except TimeoutError:
+                raise FetchError(current, f"timed out after {self.timeout:g}s") from None
+            if status in (301, 302, 303, 307, 308) and "location" in resp_headers:
+                seen.append(current)
+                nxt = urljoin(current, resp_headers["location"])
+                if nxt in seen or len(seen) > MAX_REDIRECTS:
+                    raise FetchError(url, "redirect loop" if nxt in seen else "too many redirects")
+                current = nxt
+                continue
+            return self._page(current, status, resp_headers, body)
+
+    async def _request(self, url: str, headers: dict[str, str]) -> tuple[int, httpx.Headers, bytes]:
+        async with self._slot(url):
+            self.stats.requests += 1
+            try:
+                async with self._client.stream("GET", url, headers=headers) as resp:
+                    declared = resp.headers.get("content-length", "")
+                    if declared.isdigit() and int(declared) > self.max_bytes:
+                        self.stats.by_status[resp.status_code] += 1
+                        raise FetchError(url, f"response too large ({declared} bytes)", resp.status_code)
+                    chunks: list[bytes] = []
+                    size = 0
+                    async for chunk in resp.aiter_bytes():
+                        size += len(chunk)
+                        if size > self.max_bytes:
+                            raise FetchError(url, f"response larger than {self.max_bytes} bytes",
+                                             resp.status_code)
+                        chunks.append(chunk)
+                    self.stats.by_status[resp.status_code] += 1
+                    self.stats.bytes += size
+                    return resp.status_code, resp.headers, b"".join(chunks)
+            except httpx.HTTPError as exc:
+                self.stats.by_status[0] += 1
+                raise FetchError(url, f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
+
+    def _slot(self, url: str) -> asyncio.Semaphore:
+        host = _host(url)
+        if host not in self._slots:
+            self._slots[host] = asyncio.Semaphore(self.per_host)
+        return self._slots[host]
+
+    def _page(self, url: str, status: int, headers: httpx.Headers, body: bytes) -> Page:
+        etag, modified = headers.get("etag"), headers.get("last-modified")
+        if status == 304:
+            return Page(url, 304, "", etag, modified)
+        ctype = headers.get("content-type")
+        head = body[:8192].decode("utf-8", "replace")
+        if status in (403, 429) or (status == 503 and _CHALLENGE.search(head)):
+            raise BlockedError(url, f"HTTP {status}" + (" (challenge page)" if _CHALLENGE.search(head)
+                                                          else ""), status,
+                               retry_after(headers.get("retry-after")))
+        if status >= 400 or status < 200:
+            raise FetchError(url, f"HTTP {status}", status, retry_after(headers.get("retry-after")))
+        if status != 200:
+            raise FetchError(url, f"unexpected HTTP {status}", status)
+        if ctype and not ctype.split(";")[0].strip().lower().startswith(_HTML_TYPES):
+            raise FetchError(url, f"not an HTML page ({ctype.split(';')[0]})", status)
+        if _CHALLENGE.search(head) and len(body) < 64 * 1024:
+            raise BlockedError(url, "challenge page instead of content", status)
+        return Page(url, status, decode_html(body, ctype), etag, modified)
+
+    async def _check_robots(self, url: str) -> None:
+        if not self.obey_robots:
+            return
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        lock = self._robots_lock.setdefault(origin, asyncio.Lock())
+        async with lock:
+            if origin not in self._robots:
+                self._robots[origin] = await self._load_robots(origin)
+        robots = self._robots[origin]
+        if robots is not None and not robots.can_fetch(url, self.user_agent):
+            raise RobotsDenied(url)
+
+    async def _load_robots(self, origin: str) -> Protego | None:
+        """Missing or unreadable robots.txt means no rules (RFC 9309: 4xx = allow all; we
+        also treat network errors so, rather than stop a whole site on a flaky robots.txt)."""
+        try:
+            async with asyncio.timeout(self.timeout):
+                status, headers, body = await self._request(origin + "/robots.txt", {})
+        except (FetchError, TimeoutError):
+            return None
+        if status != 200:
+            return None
+        return Protego.parse(decode_html(body, headers.get("content-type")))
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def _scheme(url: str) -> str:
+    return urlsplit(url).scheme.lower()

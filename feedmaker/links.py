@@ -1,0 +1,95 @@
+"""Pick article links and the next-page link out of a section page (pure: HTML in, links out)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .config import LinkRules
+from .sanitize import clean_text
+from .urls import absolute, canonical_url, same_host, url_path
+
+# Paths that are site furniture on almost every news site, never an article.
+_NEVER = re.compile(
+    r"/(tags?|topics?|authors?|writers?|categor(y|ies)|search|login|signin|register|subscribe|"
+    r"newsletter|privacy|terms|contact|about|cookies?|rss|feed|live|videos?|podcasts?|"
+    r"programs?|shows?|page|amp)(/|$)", re.I)
+_NEXT_TEXT = re.compile(r"^\s*(next|older|suivant|التالي)\b.*|^\s*[›»→]+\s*$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    url: str  # canonical
+    title: str  # the card's anchor text, used to notice an edited title
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    links: tuple[Link, ...]
+    next_url: str | None
+
+
+def parse_listing(html: str, page_url: str, section_url: str, rules: LinkRules,
+                  site_host: str) -> Listing:
+    tree = LexborHTMLParser(html)
+    base = _base_href(tree, page_url)
+    found: dict[str, Link] = {}
+    for node in _anchors(tree, rules.selector):
+        url = absolute(node.attributes.get("href"), base)
+        if url is None or not same_host(url, site_host):
+            continue
+        url = canonical_url(url)
+        if not _wanted(url, section_url, rules):
+            continue
+        title = clean_text(node.text(separator=" ")) or clean_text(node.attributes.get("title"))
+        old = found.get(url)
+        # Cards often link an article twice (image, then headline): keep the longer text.
+        if old is None or len(title) > len(old.title):
+            found[url] = Link(url, title)
+    return Listing(tuple(found.values()), _next_page(tree, base, site_host, page_url))
+
+
+def _anchors(tree: LexborHTMLParser, selector: str) -> list[LexborNode]:
+    nodes: list[LexborNode] = []
+    for node in tree.css(selector):
+        if node.tag == "a":
+            nodes.append(node)
+        else:
+            nodes.extend(node.css("a[href]"))
+    return nodes
+
+
+def _wanted(url: str, section_url: str, rules: LinkRules) -> bool:
+    path = url_path(url)
+    if any(p.search(path) for p in rules.exclude):
+        return False
+    if rules.include is not None:
+        return rules.include.search(path) is not None
+    return default_include(path, url_path(section_url))
+
+
+def default_include(path: str, section_path: str) -> bool:
+    """Without an include rule: deeper than the section page, and not site furniture."""
+    prefix = section_path.rstrip("/") + "/"
+    if not path.startswith(prefix) or len(path.rstrip("/")) <= len(prefix):
+        return False
+    return not _NEVER.search(path[len(prefix) - 1:])
+
+
+def _base_href(tree: LexborHTMLParser, page_url: str) -> str:
+    node = tree.css_first("base[href]")
+    href = node.attributes.get("href") if node else None
+    return absolute(href, page_url) or page_url if href else page_url
+
+
+def _next_page(tree: LexborHTMLParser, base: str, host: str, page_url: str) -> str | None:
+    candidates = [n.attributes.get("href") for n in tree.css("link[rel~=next][href], a[rel~=next][href]")]
+    candidates += [n.attributes.get("href") for n in tree.css("a[href]")
+                   if _NEXT_TEXT.match(n.text() or "") or "next" in (n.attributes.get("class") or "").lower().split()]
+    for href in candidates:
+        url = absolute(href, base)
+        if url and same_host(url, host) and canonical_url(url) != canonical_url(page_url):
+            return url
+    return None

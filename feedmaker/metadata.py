@@ -1,0 +1,239 @@
+"""Field values from a page's metadata: JSON-LD, OpenGraph/article meta, microdata, markup heuristics.
+
+Each function takes a `PageMeta` (built once per page) and returns a raw value or None; parse.py
+orders them per field, most reliable first. Nothing here raises on odd markup.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser
+
+from .sanitize import clean_text
+
+ARTICLE_TYPES = {"newsarticle", "article", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+                 "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "socialmediaposting",
+                 "liveblogposting", "techarticle", "scholarlyarticle", "report", "webpage", "posting"}
+
+
+@dataclass
+class PageMeta:
+    tree: LexborHTMLParser
+    ld: dict[str, Any] = field(default_factory=dict)  # the page's Article-like JSON-LD object
+    meta: dict[str, list[str]] = field(default_factory=dict)  # lowercased property/name -> contents
+
+    @classmethod
+    def of(cls, tree: LexborHTMLParser) -> PageMeta:
+        meta: dict[str, list[str]] = {}
+        for node in tree.css("meta[content]"):
+            attrs = node.attributes
+            key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
+            content = attrs.get("content")
+            if key and content and content.strip():
+                meta.setdefault(key.strip().lower(), []).append(content.strip())
+        return cls(tree, _article_ld(tree), meta)
+
+    def first(self, *keys: str) -> str | None:
+        for key in keys:
+            values = self.meta.get(key)
+            if values:
+                return values[0]
+        return None
+
+
+def _article_ld(tree: LexborHTMLParser) -> dict[str, Any]:
+    """The first Article-like object in any JSON-LD block (through @graph, arrays, mainEntity)."""
+    best: dict[str, Any] = {}
+    for node in tree.css('script[type="application/ld+json"]'):
+        try:
+            data = json.loads(node.text(deep=True).strip().rstrip(";"), strict=False)
+        except ValueError:
+            continue
+        for obj in _walk(data):
+            types = obj.get("@type")
+            names = {str(t).lower() for t in (types if isinstance(types, list) else [types])}
+            if names & ARTICLE_TYPES:
+                # A WebPage wrapper loses to a real article type when both are present.
+                if not best or ("webpage" in _types(best) and "webpage" not in names):
+                    best = obj
+    return best
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    t = obj.get("@type")
+    return {str(x).lower() for x in (t if isinstance(t, list) else [t])}
+
+
+def _walk(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    if depth > 4:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _walk(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+            if key in data:
+                yield from _walk(data[key], depth + 1)
+
+
+def _ld_text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return clean_text(value) or None
+    if isinstance(value, dict):
+        return _ld_text(value.get("name") or value.get("@value"))
+    if isinstance(value, list):
+        for item in value:
+            text = _ld_text(item)
+            if text:
+                return text
+    return None
+
+
+def _ld_names(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, str) and clean_text(name) and not name.startswith(("http:", "https:")):
+            names.append(clean_text(name))
+    return names
+
+
+def _ld_url(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, dict):
+        return _ld_url(value.get("url") or value.get("contentUrl") or value.get("@id"))
+    if isinstance(value, list):
+        for item in value:
+            url = _ld_url(item)
+            if url:
+                return url
+    return None
+
+
+def split_keywords(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, dict):
+            item = item.get("name")
+        if isinstance(item, str):
+            out += [clean_text(k) for k in re.split(r"[,;|]", item)]
+    return [k for k in out if k]
+
+
+# --- JSON-LD ----------------------------------------------------------------------------------
+def ld_title(m: PageMeta) -> str | None:
+    return _ld_text(m.ld.get("headline") or m.ld.get("name"))
+
+
+def ld_body(m: PageMeta) -> str | None:
+    return _ld_text(m.ld.get("articleBody"))
+
+
+def ld_description(m: PageMeta) -> str | None:
+    return _ld_text(m.ld.get("description"))
+
+
+def ld_author(m: PageMeta) -> str | None:
+    return ", ".join(dict.fromkeys(_ld_names(m.ld.get("author")))) or None
+
+
+def ld_published(m: PageMeta) -> str | None:
+    return _ld_text(m.ld.get("datePublished") or m.ld.get("dateCreated"))
+
+
+def ld_modified(m: PageMeta) -> str | None:
+    return _ld_text(m.ld.get("dateModified"))
+
+
+def ld_image(m: PageMeta) -> str | None:
+    return _ld_url(m.ld.get("image") or m.ld.get("thumbnailUrl"))
+
+
+def ld_tags(m: PageMeta) -> list[str] | None:
+    return split_keywords(m.ld.get("keywords")) or None
+
+
+# --- OpenGraph, article:, twitter:, Dublin Core and plain meta --------------------------------
+def og_title(m: PageMeta) -> str | None:
+    return m.first("og:title", "twitter:title", "dc.title")
+
+
+def og_description(m: PageMeta) -> str | None:
+    return m.first("og:description", "twitter:description", "description", "dc.description")
+
+
+def og_author(m: PageMeta) -> str | None:
+    for key in ("article:author", "author", "dc.creator", "byl", "parsely-author", "sailthru.author"):
+        value = m.first(key)
+        if value and not value.startswith(("http:", "https:")):
+            return clean_text(value.removeprefix("By ").removeprefix("by "))
+    return None
+
+
+def og_published(m: PageMeta) -> str | None:
+    return m.first("article:published_time", "og:published_time", "datepublished", "pubdate",
+                   "publishdate", "date", "dc.date", "dc.date.issued", "sailthru.date",
+                   "parsely-pub-date", "publication_date")
+
+
+def og_modified(m: PageMeta) -> str | None:
+    return m.first("article:modified_time", "og:updated_time", "datemodified", "last-modified")
+
+
+def og_image(m: PageMeta) -> str | None:
+    return m.first("og:image:secure_url", "og:image", "og:image:url", "twitter:image",
+                   "twitter:image:src")
+
+
+def og_tags(m: PageMeta) -> list[str] | None:
+    tags = [clean_text(t) for t in m.meta.get("article:tag", [])]
+    if not tags:
+        tags = split_keywords(m.first("news_keywords", "keywords", "sailthru.tags"))
+    return [t for t in tags if t] or None
+
+
+# --- microdata and markup heuristics -----------------------------------------------------------
+def _node_text(m: PageMeta, css: str) -> str | None:
+    node = m.tree.css_first(css)
+    return clean_text(node.text(separator=" ")) or None if node else None
+
+
+def md_author(m: PageMeta) -> str | None:
+    text = _node_text(m, '[itemprop="author"] [itemprop="name"], [itemprop="author"], a[rel~="author"], '
+                         '.byline a, .author a, .byline, .author-name')
+    return re.sub(r"^by\s+", "", text, flags=re.I) if text else None
+
+
+def md_published(m: PageMeta) -> str | None:
+    node = m.tree.css_first('[itemprop="datePublished"]')
+    if node:
+        return node.attributes.get("content") or node.attributes.get("datetime") or node.text()
+    return None
+
+
+def time_published(m: PageMeta) -> str | None:
+    node = m.tree.css_first("article time[datetime], time[datetime]")
+    return node.attributes.get("datetime") if node else None
+
+
+def h1_title(m: PageMeta) -> str | None:
+    node = m.tree.css_first("article h1, main h1, h1")
+    text = clean_text(node.text(separator=" ")) if node else ""
+    if text:
+        return text
+    node = m.tree.css_first("title")
+    return clean_text(node.text()) or None if node else None
+
+
+def rel_tags(m: PageMeta) -> list[str] | None:
+    tags = [clean_text(n.text(separator=" ")) for n in m.tree.css('a[rel~="tag"]')]
+    return list(dict.fromkeys(t for t in tags if t)) or None

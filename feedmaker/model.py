@@ -1,0 +1,31 @@
+"""The one data type that crosses the pipeline stages: a frozen Article."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article as parsed from its page and as stored.
+
+    `url` is the canonical URL (tracking parameters and fragment removed) and is the entry id.
+    Datetimes are timezone-aware UTC. `content` is sanitized HTML with absolute URLs;
+    `summary` is plain text.
+    """
+
+    url: str
+    title: str
+    author: str | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
+    summary: str | None = None
+    image: str | None = None
+    content: str | None = None
+    tags: tuple[str, ...] = ()
+    sections: tuple[str, ...] = field(default=())
+    first_seen: datetime | None = None
+
+    def with_(self, **changes: object) -> Article:
+        return replace(self, **changes)  # type: ignore[arg-type]

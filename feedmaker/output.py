@@ -1,0 +1,68 @@
+"""Writing into the served directory: atomic, only when the bytes changed, never outside out_dir."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import OutputError
+
+
+def safe_path(out_dir: Path, relative: str) -> Path:
+    """out_dir / relative, refusing anything that would resolve outside out_dir."""
+    root = out_dir.resolve()
+    target = (root / relative).resolve()
+    if target != root and root not in target.parents:
+        raise OutputError(f"refusing to write outside {root}: {relative!r}")
+    return target
+
+
+def write_if_changed(out_dir: Path, relative: str, data: bytes) -> bool:
+    """Atomically replace out_dir/relative with data unless it already holds exactly that.
+
+    Readers see the old file or the new one, never a partial one: the bytes go to a temporary
+    file in the same directory, are fsynced, then renamed over the target. Returns True if
+    written. An unchanged file is left untouched (same mtime), so HTTP validators stay valid.
+    """
+    target = safe_path(out_dir, relative)
+    try:
+        if target.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise OutputError(f"cannot read {target}: {exc}") from exc
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc}") from exc
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise OutputError(f"cannot write {target}: {exc}") from exc
+    return True
+
+
+def remove_stale_temps(out_dir: Path) -> int:
+    """Delete temporary files a killed build left behind (they are never served: dot-names)."""
+    count = 0
+    if not out_dir.is_dir():
+        return 0
+    for tmp in out_dir.rglob(".*.tmp"):
+        try:
+            tmp.unlink()
+            count += 1
+        except OSError:
+            pass
+    return count

@@ -1,0 +1,237 @@
+"""Article page -> Article (pure: HTML, URL and site rules in; no network, clock or database).
+
+Each field is filled from an ordered table of sources, most reliable first: the site's CSS rule,
+then JSON-LD, then OpenGraph/article meta, then microdata and markup heuristics. The first
+non-empty value that survives cleaning wins, and `Parsed.sources` says which one it was.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from . import metadata as md
+from .config import Rule, SiteConfig
+from .dates import parse_date
+from .errors import ParseError
+from .extract import extract_body
+from .model import Article
+from .sanitize import clean_html, clean_text, html_to_text, truncate_text
+from .urls import absolute, canonical_url, same_host, url_path
+
+MAX_TAGS = 40
+MAX_TITLE = 1000
+SUMMARY_CHARS = 400
+# Blocks that are never part of an article body, even inside a configured content selector.
+_JUNK_CSS = ("script, style, noscript, iframe, object, embed, form, button, nav, aside, template, "
+             "svg, [role=navigation], [role=complementary], [aria-hidden=true]")
+_JUNK_NAME = re.compile(
+    r"(^|[\s_-])(ads?|advert\w*|share\w*|sharing|social|newsletter|subscribe|related|promo\w*|"
+    r"sponsor\w*|read-?next|most-?read|read-?more|also-?read|more-?stories|comments?|outbrain|"
+    r"taboola|recommend\w*|popular|trending)($|[\s_-])", re.I)
+_JUNK_HEADING = re.compile(r"^\s*(read next|most read|related( articles| stories| news)?|"
+                           r"you may also like|more (from|on) |recommended|trending|popular)\b", re.I)
+
+Source = Callable[[md.PageMeta], Any]
+HEURISTIC = "heuristic"
+# field -> ordered (label, source) pairs tried after the site's CSS rule.
+FALLBACKS: dict[str, tuple[tuple[str, Source], ...]] = {
+    "title": (("JSON-LD", md.ld_title), ("OpenGraph", md.og_title), (HEURISTIC, md.h1_title)),
+    "author": (("JSON-LD", md.ld_author), ("meta", md.og_author), (HEURISTIC, md.md_author)),
+    "published": (("JSON-LD", md.ld_published), ("meta", md.og_published),
+                  ("microdata", md.md_published), (HEURISTIC, md.time_published)),
+    "updated": (("JSON-LD", md.ld_modified), ("meta", md.og_modified)),
+    "image": (("JSON-LD", md.ld_image), ("OpenGraph", md.og_image)),
+    "tags": (("JSON-LD", md.ld_tags), ("meta", md.og_tags), (HEURISTIC, md.rel_tags)),
+    "summary": (("JSON-LD", md.ld_description), ("OpenGraph", md.og_description)),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    article: Article
+    sources: Mapping[str, str]  # field -> where its value came from, for `feedmaker check`
+
+
+def parse_article(html: str, url: str, site: SiteConfig) -> Parsed:
+    """Parse one article page. Raises ParseError when no title can be found at all."""
+    tree = LexborHTMLParser(html)
+    meta = md.PageMeta.of(tree)  # before `remove` rules, which usually drop <script> (JSON-LD)
+    page_url = canonical_url(_canonical(tree, meta, url, site))
+    for css in site.remove:
+        for node in tree.css(css):
+            node.decompose()
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for name in ("title", "author", "published", "updated", "image", "tags", "summary"):
+        value, source = _first(name, site.article.get(name), tree, meta, url, site.timezone)
+        if value:
+            values[name], sources[name] = value, source
+    content, sources_content = _content(tree, meta, site.article.get("content"), url)
+    if content:
+        sources["content"] = sources_content
+    if "summary" not in values and content:
+        values["summary"], sources["summary"] = truncate_text(html_to_text(content), SUMMARY_CHARS), \
+            "content"
+    if "image" not in values and content:
+        img = LexborHTMLParser(content).css_first("img[src]")
+        if img is not None:
+            values["image"], sources["image"] = img.attributes.get("src"), "content"
+    title = values.get("title")
+    if not title:
+        raise ParseError(url, "no title found (no rule, JSON-LD, OpenGraph or <h1> gave one)")
+    article = Article(
+        url=page_url, title=title[:MAX_TITLE], author=values.get("author"),
+        published=values.get("published"), updated=values.get("updated"),
+        summary=values.get("summary"), image=values.get("image"), content=content,
+        tags=tuple(values.get("tags", ())),
+    )
+    return Parsed(article, sources)
+
+
+def _canonical(tree: LexborHTMLParser, meta: md.PageMeta, url: str, site: SiteConfig) -> str:
+    """The page's own canonical URL when it is plausible: same site and not the home page
+    (some sites point every page's canonical at the home page)."""
+    node = tree.css_first('link[rel~="canonical"][href]')
+    for href in (node.attributes.get("href") if node else None, meta.first("og:url")):
+        cand = absolute(href, url)
+        if cand and same_host(cand, site.host) and url_path(cand).strip("/"):
+            return cand
+    return url
+
+
+def _first(name: str, rule: Rule | None, tree: LexborHTMLParser, meta: md.PageMeta, url: str,
+           tz: tzinfo) -> tuple[Any, str]:
+    if rule is not None:
+        value = _clean(name, _by_rule(name, rule, tree), url, tz)
+        if value:
+            return value, f"selector {rule}"
+    for label, source in FALLBACKS.get(name, ()):
+        try:
+            raw = source(meta)
+        except (AttributeError, TypeError, ValueError):  # odd markup in one source never stops others
+            continue
+        value = _clean(name, raw, url, tz)
+        if value:
+            return value, label
+    return None, ""
+
+
+def _by_rule(name: str, rule: Rule, tree: LexborHTMLParser) -> Any:
+    nodes = tree.css(rule.css)
+    if name == "tags":
+        return [_value(n, rule.attr) for n in nodes]
+    if name == "author":
+        return ", ".join(dict.fromkeys(v for n in nodes if (v := _author(_value(n, rule.attr)))))
+    if name == "image":
+        for n in nodes:
+            img = n if n.tag in ("img", "meta", "source") or rule.attr else n.css_first("img")
+            if img is not None:
+                src = _value(img, rule.attr) if rule.attr else _img_src(img)
+                if src and not src.startswith("data:"):
+                    return src
+                if rule.attr:
+                    return _img_src(img)
+        return None
+    if name in ("published", "updated") and not rule.attr:
+        for n in nodes:
+            return n.attributes.get("datetime") or n.attributes.get("content") or n.text()
+        return None
+    return _value(nodes[0], rule.attr) if nodes else None
+
+
+def _value(node: LexborNode, attr: str | None) -> str:
+    if attr:
+        return node.attributes.get(attr) or ""
+    return node.text(separator=" ")
+
+
+def _img_src(img: LexborNode) -> str | None:
+    attrs = img.attributes
+    for key in ("data-src", "data-lazy-src", "data-original", "src", "content"):
+        value = attrs.get(key)
+        if value and not value.startswith("data:"):
+            return value
+    srcset = attrs.get("srcset") or attrs.get("data-srcset")
+    return srcset.split(",")[0].split()[0] if srcset and srcset.strip() else None
+
+
+def _author(text: str) -> str:
+    return re.sub(r"^\s*(by|written by)\s+", "", clean_text(text), flags=re.I)
+
+
+def _clean(name: str, raw: Any, url: str, tz: tzinfo) -> Any:
+    if raw is None:
+        return None
+    if name in ("published", "updated"):
+        return parse_date(str(raw), tz) if isinstance(raw, str) else None
+    if name == "image":
+        return absolute(str(raw).strip(), url)
+    if name == "tags":
+        return _tags(raw if isinstance(raw, list) else [raw])
+    if name == "summary":
+        return truncate_text(clean_text(str(raw)), SUMMARY_CHARS) or None
+    return clean_text(str(raw)) or None
+
+
+def _tags(raw: list[Any]) -> list[str]:
+    seen: dict[str, str] = {}
+    for item in raw:
+        tag = clean_text(str(item)).lstrip("#").strip()[:200]
+        if tag and tag.casefold() not in seen:
+            seen[tag.casefold()] = tag
+    return list(seen.values())[:MAX_TAGS]
+
+
+def _content(tree: LexborHTMLParser, meta: md.PageMeta, rule: Rule | None,
+             url: str) -> tuple[str | None, str]:
+    if rule is not None:
+        nodes = tree.css(rule.css)
+        parts = []
+        for node in nodes:
+            _strip_junk(node)
+            parts.append(node.attributes.get(rule.attr) or "" if rule.attr else node.inner_html or "")
+        html = clean_html("".join(parts), url)
+        if html_to_text(html).strip():
+            return html, f"selector {rule}"
+    body = extract_body(tree)  # mutates the tree: every other field is already read
+    if body:
+        html = clean_html(body, url)
+        if html_to_text(html).strip():
+            return html, HEURISTIC
+    text = md.ld_body(meta)
+    if text:
+        paragraphs = "".join(f"<p>{_escape(p)}</p>" for p in text.split("\n") if p.strip())
+        return clean_html(paragraphs, url), "JSON-LD"
+    return None, ""
+
+
+def _strip_junk(root: LexborNode) -> None:
+    for node in root.css(_JUNK_CSS):
+        node.decompose()
+    for node in root.css("[class], [id]"):
+        name = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
+        if _JUNK_NAME.search(name):
+            node.decompose()
+    for heading in root.css("h2, h3, h4, h5, h6"):
+        if _JUNK_HEADING.match(heading.text() or ""):
+            # A "Read next" heading takes the list of links that follows it along.
+            sibling = heading.next
+            while sibling is not None and sibling.tag == "-text":
+                sibling = sibling.next
+            if sibling is not None and sibling.tag in ("ul", "ol", "div"):
+                sibling.decompose()
+            heading.decompose()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def parse_date_text(text: str, tz: tzinfo) -> datetime | None:
+    return parse_date(text, tz)

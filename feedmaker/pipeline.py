@@ -1,0 +1,197 @@
+"""One poll of one site: section pages -> new articles -> store -> the feeds they touched.
+
+`poll_site` never raises for a site's own trouble (network, HTTP, markup): it returns a
+`SiteResult` that says what failed, and keeps every feed the site already had.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from .config import Config, SiteConfig
+from .errors import BlockedError, FeedmakerError, FetchError, OutputError, RobotsDenied
+from .fetch import Fetcher
+from .links import Link, parse_listing
+from .model import Article
+from .parse import parse_article
+from .publish import publish_site
+from .slug import assign_slugs
+from .store import RunRecord, Store
+
+log = logging.getLogger("feedmaker")
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@dataclass
+class SiteResult:
+    site: str
+    started: datetime
+    sections: int = 0
+    new: int = 0
+    updated: int = 0
+    feeds_written: int = 0
+    requests: int = 0
+    skipped: int = 0  # robots.txt-disallowed articles
+    not_modified: int = 0  # section pages answered 304
+    problems: list[str] = field(default_factory=list)
+    blocked: bool = False
+    retry_after: float | None = None
+    duration: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def state(self) -> str:
+        return "blocked" if self.blocked else "ok" if self.ok else "failing"
+
+    def record(self, finished: datetime) -> RunRecord:
+        return RunRecord(self.site, self.started, finished, self.ok, self.state,
+                         "; ".join(self.problems)[:2000] or None, self.new, self.updated,
+                         self.feeds_written, self.requests)
+
+
+@dataclass
+class _Listed:
+    title: str
+    sections: set[str]
+
+
+Progress = Callable[[str, int], None]  # (what happened, how many) for progress bars
+
+
+async def poll_site(site: SiteConfig, config: Config, store: Store, fetcher: Fetcher, *,
+                    clock: Clock = utcnow, progress: Progress | None = None) -> SiteResult:
+    started = time.monotonic()
+    before = fetcher.stats.requests
+    result = SiteResult(site.key, clock())
+    slugs = assign_slugs(site.sections)
+    validators: dict[str, tuple[str | None, str | None]] = {}
+    listed: dict[str, _Listed] = {}
+    pages = await asyncio.gather(*(
+        _read_section(site, title, url, store, fetcher, result, validators)
+        for title, url in site.sections.items()))
+    for title, links in zip(site.sections, pages, strict=True):
+        for link in links:
+            entry = listed.setdefault(link.url, _Listed(link.title, set()))
+            entry.sections.add(slugs[title])
+            if len(link.title) > len(entry.title):
+                entry.title = link.title
+    result.sections = len(site.sections)
+    dirty: set[str] = set()
+    todo = _to_fetch(site, store, listed, dirty, clock())
+    if progress:
+        progress("articles", len(todo))
+    await asyncio.gather(*(_fetch_article(site, store, fetcher, url, listed[url], result, dirty,
+                                          clock, progress) for url in todo))
+    try:
+        result.feeds_written = publish_site(site, config, store, dirty, slugs)
+    except (OutputError, OSError) as exc:
+        result.problems.append(f"writing feeds: {exc}")
+    # Validators are kept only once their pages' articles are safely stored, so a failed run
+    # is not mistaken for "nothing new" by the next conditional request.
+    for url, (etag, modified) in validators.items():
+        store.save_validators(url, etag, modified)
+    result.requests = fetcher.stats.requests - before
+    result.duration = time.monotonic() - started
+    store.record_run(result.record(clock()))
+    return result
+
+
+async def _read_section(site: SiteConfig, title: str, url: str, store: Store, fetcher: Fetcher,
+                        result: SiteResult, validators: dict[str, tuple[str | None, str | None]],
+                        ) -> list[Link]:
+    links: list[Link] = []
+    page_url: str | None = url
+    for number in range(site.pages):
+        if page_url is None:
+            break
+        etag, modified = store.validators(page_url) if number == 0 else (None, None)
+        try:
+            page = await fetcher.get(page_url, etag=etag, last_modified=modified,
+                                     allowed_hosts=site.allowed_hosts)
+        except BlockedError as exc:
+            result.blocked = True
+            result.retry_after = exc.retry_after or result.retry_after
+            result.problems.append(f"section {title!r}: blocked: {exc}")
+            return links if number else []
+        except FetchError as exc:
+            result.retry_after = exc.retry_after or result.retry_after
+            result.problems.append(f"section {title!r}: {exc}")
+            log.warning("%s: section %r: %s", site.key, title, exc)
+            return links if number else []
+        if page.not_modified:
+            result.not_modified += 1
+            return []
+        try:
+            listing = parse_listing(page.text, page.url, url, site.links, site.host)
+        except Exception as exc:  # odd markup costs this section, not the site
+            result.problems.append(f"section {title!r}: cannot parse {page_url}: {exc!r}")
+            return links
+        if number == 0:
+            if not listing.links:
+                result.problems.append(
+                    f"section {title!r}: no article links matched on {page_url} "
+                    "(has the page layout changed? try `feedmaker check`)")
+                return []
+            validators[page_url] = (page.etag, page.last_modified)
+        links.extend(listing.links)
+        page_url = listing.next_url
+    return links
+
+
+def _to_fetch(site: SiteConfig, store: Store, listed: dict[str, _Listed], dirty: set[str],
+              now: datetime) -> list[str]:
+    known = store.known(site.key, listed)
+    todo = [url for url in listed if url not in known]
+    for url, seen in known.items():
+        dirty |= store.add_sections(site.key, url, listed[url].sections)
+        retitled = seen.listed_title and listed[url].title and seen.listed_title != listed[url].title
+        stale = site.refetch_after is not None and \
+            (now - seen.fetched).total_seconds() > site.refetch_after
+        if retitled or stale:
+            todo.append(url)
+    return todo
+
+
+async def _fetch_article(site: SiteConfig, store: Store, fetcher: Fetcher, url: str,
+                         listed: _Listed, result: SiteResult, dirty: set[str], clock: Clock,
+                         progress: Progress | None) -> None:
+    try:
+        page = await fetcher.get(url, allowed_hosts=site.allowed_hosts)
+        parsed = parse_article(page.text, page.url, site)
+    except RobotsDenied:
+        result.skipped += 1
+        log.info("%s: skipped %s (disallowed by robots.txt)", site.key, url)
+        return
+    except BlockedError as exc:
+        result.blocked = True
+        result.problems.append(f"article {url}: blocked: {exc}")
+        return
+    except FeedmakerError as exc:
+        result.problems.append(f"article {url}: {exc}")
+        log.warning("%s: article skipped: %s", site.key, exc)
+        return
+    except Exception as exc:  # a parser bug on odd markup costs one article, not the site
+        result.problems.append(f"article {url}: cannot parse: {exc!r}")
+        log.exception("%s: article skipped, parser failed on %s", site.key, url)
+        return
+    finally:
+        if progress:
+            progress("article", 1)
+    article: Article = parsed.article
+    saved = store.save_article(site.key, article, aliases=[url], sections=listed.sections,
+                               listed_title=listed.title, now=clock())
+    dirty |= saved.feeds
+    result.new += saved.new
+    result.updated += saved.changed

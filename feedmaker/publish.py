@@ -1,0 +1,103 @@
+"""Stored articles -> files in the served directory, rewriting only the feeds that changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from . import __version__
+from .config import Config, SiteConfig
+from .index import Listed, render_index, render_opml
+from .model import Article
+from .output import write_if_changed
+from .render import FORMATS, RENDERERS, FeedInfo, feed_updated
+from .slug import assign_slugs
+from .store import ALL, Store
+
+
+def fingerprint(site: SiteConfig, config: Config) -> str:
+    """Everything besides the articles that shapes a site's feed files: when it changes, every
+    feed of the site is rendered again."""
+    data = [__version__, site.name, site.url, dict(site.sections), site.max_items, config.public_url]
+    return hashlib.blake2b(json.dumps(data).encode(), digest_size=12).hexdigest()
+
+
+def feed_info(site: SiteConfig, config: Config, feed: str, section_titles: Mapping[str, str],
+              tag_names: Mapping[str, str]) -> tuple[FeedInfo, str] | None:
+    """(FeedInfo, kind) for a stored feed name, or None for a feed no longer configured."""
+    kind, _, slug = feed.partition("/")
+    if feed == ALL:
+        title, home, kind = site.name, site.url, "all"
+    elif kind == "sections" and slug in section_titles:
+        title, home, kind = f"{site.name} — {section_titles[slug]}", site.sections[section_titles[slug]], \
+            "section"
+    elif kind == "tags" and slug in tag_names:
+        title, home, kind = f"{site.name} — {tag_names[slug]}", site.url, "tag"
+    else:
+        return None
+    return FeedInfo(f"{site.key}/{feed}", title, home, config.public_url, site.name), kind
+
+
+def publish_site(site: SiteConfig, config: Config, store: Store, dirty: Iterable[str],
+                 slugs: Mapping[str, str] | None = None) -> int:
+    """Render and write the site's feeds that `dirty` names, plus any whose files are missing
+    (or all of them after a config change). Returns how many files were written."""
+    slugs = slugs or assign_slugs(site.sections)
+    section_titles = {slug: title for title, slug in slugs.items()}
+    tag_names = store.tag_names(site.key)
+    print_ = fingerprint(site, config)
+    stored = store.feeds(site.key)
+    if print_ != store.fingerprint(site.key):
+        targets = set(stored)
+    else:
+        targets = set(dirty) | {f for f in stored if _missing(config.out_dir, site.key, f)}
+    written = 0
+    for feed in sorted(targets):
+        found = feed_info(site, config, feed, section_titles, tag_names)
+        if found is None:
+            continue
+        info, _ = found
+        entries = [_for_feed(a, section_titles) for a in store.entries(site.key, feed, site.max_items)]
+        if not entries:  # never replace a feed by an empty one
+            continue
+        for fmt in FORMATS:
+            written += write_if_changed(config.out_dir, f"{info.path}.{fmt}", RENDERERS[fmt](info, entries))
+    store.set_fingerprint(site.key, print_)
+    return written
+
+
+def _missing(out_dir: Path, site: str, feed: str) -> bool:
+    return any(not (out_dir / site / f"{feed}.{fmt}").exists() for fmt in FORMATS)
+
+
+def _for_feed(a: Article, section_titles: Mapping[str, str]) -> Article:
+    """Stored articles name their sections by slug; feeds show the section titles."""
+    return a.with_(sections=tuple(section_titles.get(s, s) for s in a.sections))
+
+
+def publish_index(config: Config, store: Store, states: Mapping[str, str]) -> int:
+    """index.html and feeds.opml over every configured site's feeds."""
+    listed: list[Listed] = []
+    for site in config.sites.values():
+        slugs = assign_slugs(site.sections)
+        section_titles = {slug: title for title, slug in slugs.items()}
+        tag_names = store.tag_names(site.key)
+        stats = store.feed_stats(site.key)
+        order = {"all": 0, "section": 1, "tag": 2}
+        rows = []
+        for feed, (count, newest) in stats.items():
+            found = feed_info(site, config, feed, section_titles, tag_names)
+            if found is None:
+                continue
+            info, kind = found
+            rows.append(Listed(site.key, site.name, kind, info.title, info.path, newest,
+                               min(count, site.max_items), states.get(site.key, "ok")))
+        listed += sorted(rows, key=lambda r: (order[r.kind], r.title.casefold()))
+    written = write_if_changed(config.out_dir, "index.html", render_index(listed, config.public_url))
+    written += write_if_changed(config.out_dir, "feeds.opml", render_opml(listed, config.public_url))
+    return written
+
+
+__all__ = ["feed_updated", "fingerprint", "publish_index", "publish_site"]

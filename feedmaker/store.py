@@ -1,0 +1,361 @@
+"""The state file: article history, feed membership, tag slugs, HTTP validators and run results.
+
+One narrow interface over SQLite (WAL, versioned migrations via PRAGMA user_version), so that a
+PostgreSQL backend can follow. Feeds are named by their path under the site: "all",
+"sections/<slug>", "tags/<slug>". Times are stored as ISO 8601 UTC text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .errors import StoreError
+from .model import Article
+from .slug import slugify
+
+ALL = "all"
+
+_MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        site TEXT NOT NULL,
+        url TEXT NOT NULL,
+        title TEXT NOT NULL,
+        author TEXT,
+        published TEXT,
+        updated TEXT,
+        summary TEXT,
+        image TEXT,
+        content TEXT,
+        tags TEXT NOT NULL DEFAULT '[]',
+        sections TEXT NOT NULL DEFAULT '[]',
+        first_seen TEXT NOT NULL,
+        fetched TEXT NOT NULL,
+        listed_title TEXT,
+        digest TEXT NOT NULL,
+        UNIQUE (site, url)
+    );
+    CREATE TABLE aliases (
+        site TEXT NOT NULL, url TEXT NOT NULL, article_id INTEGER NOT NULL REFERENCES articles(id),
+        PRIMARY KEY (site, url)
+    );
+    CREATE TABLE memberships (
+        site TEXT NOT NULL, feed TEXT NOT NULL, article_id INTEGER NOT NULL REFERENCES articles(id),
+        sort_key TEXT NOT NULL,
+        PRIMARY KEY (site, feed, article_id)
+    );
+    CREATE INDEX memberships_newest ON memberships (site, feed, sort_key DESC, article_id DESC);
+    CREATE TABLE tags (
+        site TEXT NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL, slug TEXT NOT NULL,
+        PRIMARY KEY (site, key), UNIQUE (site, slug)
+    );
+    CREATE TABLE validators (
+        url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT
+    );
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY, site TEXT NOT NULL, started TEXT NOT NULL, finished TEXT NOT NULL,
+        ok INTEGER NOT NULL, state TEXT NOT NULL, error TEXT, new_articles INTEGER NOT NULL,
+        updated_articles INTEGER NOT NULL, feeds_written INTEGER NOT NULL, requests INTEGER NOT NULL
+    );
+    CREATE INDEX runs_by_site ON runs (site, id DESC);
+    CREATE TABLE site_state (
+        site TEXT PRIMARY KEY, fingerprint TEXT
+    );
+    """,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What the store knows of a URL seen on a listing."""
+
+    url: str  # the article's canonical URL (the alias may differ)
+    listed_title: str | None
+    fetched: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    new: bool
+    changed: bool
+    feeds: frozenset[str]  # feeds whose entries this save changed
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    site: str
+    started: datetime
+    finished: datetime
+    ok: bool
+    state: str  # ok | failing | blocked
+    error: str | None = None
+    new_articles: int = 0
+    updated_articles: int = 0
+    feeds_written: int = 0
+    requests: int = 0
+
+
+def digest(article: Article) -> str:
+    """What counts as an edit: title or body text, not incidental markup changes."""
+    data = json.dumps([article.title, article.content or "", article.summary or ""])
+    return hashlib.blake2b(data.encode(), digest_size=12).hexdigest()
+
+
+def tag_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return dt.astimezone(UTC).isoformat(timespec="seconds") if dt else None
+
+
+def _dt(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+class Store:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable feedmaker state file ({exc})") from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(_MIGRATIONS):
+            raise StoreError(f"{self.path}: written by a newer feedmaker (schema {version})")
+        for number in range(version, len(_MIGRATIONS)):
+            with self.transaction():
+                for statement in _MIGRATIONS[number].split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number + 1}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # --- articles ------------------------------------------------------------------------------
+    def known(self, site: str, urls: Iterable[str]) -> dict[str, Known]:
+        """Map each given URL (canonical or alias) that the store has seen to what it knows."""
+        found: dict[str, Known] = {}
+        urls = list(urls)
+        for i in range(0, len(urls), 500):
+            chunk = urls[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT al.url AS alias, a.url, a.listed_title, a.fetched FROM aliases al "
+                f"JOIN articles a ON a.id = al.article_id WHERE al.site = ? AND al.url IN ({marks})",
+                [site, *chunk])
+            for row in rows:
+                found[row["alias"]] = Known(row["url"], row["listed_title"], _dt(row["fetched"]) or
+                                            datetime.now(UTC))
+        return found
+
+    def save_article(self, site: str, article: Article, *, aliases: Iterable[str] = (),
+                     sections: Iterable[str] = (), listed_title: str | None = None,
+                     now: datetime) -> Saved:
+        """Insert or update one article, its aliases and feed memberships, in one transaction.
+        An existing article keeps its id and first_seen; a changed title or body gets `updated`."""
+        with self.transaction():
+            return self._save(site, article, aliases, sections, listed_title, now)
+
+    def _save(self, site: str, a: Article, aliases: Iterable[str], sections: Iterable[str],
+              listed_title: str | None, now: datetime) -> Saved:
+        row = self.db.execute("SELECT * FROM articles WHERE site = ? AND url = ?",
+                              (site, a.url)).fetchone()
+        new_digest = digest(a)
+        section_names = list(dict.fromkeys(sections))
+        if row is None:
+            first_seen = a.first_seen or now
+            cur = self.db.execute(
+                "INSERT INTO articles (site, url, title, author, published, updated, summary, image,"
+                " content, tags, sections, first_seen, fetched, listed_title, digest)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (site, a.url, a.title, a.author, _iso(a.published), _iso(a.updated), a.summary,
+                 a.image, a.content, json.dumps(list(a.tags), ensure_ascii=False),
+                 json.dumps(section_names, ensure_ascii=False), _iso(first_seen), _iso(now),
+                 listed_title, new_digest))
+            article_id = cur.lastrowid
+            changed, new = True, True
+        else:
+            article_id = row["id"]
+            new = False
+            changed = row["digest"] != new_digest
+            old_sections = json.loads(row["sections"])
+            section_names = list(dict.fromkeys([*old_sections, *section_names]))
+            if changed:
+                old_updated = _dt(row["updated"])
+                # The page's own dateModified when it moved forward, else the time we noticed.
+                fresh = a.updated and (old_updated is None or a.updated > old_updated)
+                updated = a.updated if fresh else now
+                self.db.execute(
+                    "UPDATE articles SET title=?, author=?, published=?, updated=?, summary=?,"
+                    " image=?, content=?, tags=?, sections=?, fetched=?, listed_title=?, digest=?"
+                    " WHERE id=?",
+                    (a.title, a.author, row["published"] or _iso(a.published), _iso(updated),
+                     a.summary, a.image, a.content, json.dumps(list(a.tags), ensure_ascii=False),
+                     json.dumps(section_names, ensure_ascii=False), _iso(now),
+                     listed_title or row["listed_title"], new_digest, article_id))
+            else:
+                self.db.execute(
+                    "UPDATE articles SET fetched=?, listed_title=?, sections=? WHERE id=?",
+                    (_iso(now), listed_title or row["listed_title"],
+                     json.dumps(section_names, ensure_ascii=False), article_id))
+        for alias in {a.url, *aliases}:
+            self.db.execute("INSERT OR REPLACE INTO aliases (site, url, article_id) VALUES (?,?,?)",
+                            (site, alias, article_id))
+        sort_key = _iso(a.published) or (row["published"] if row else None) or \
+            (row["first_seen"] if row else _iso(a.first_seen or now))
+        feeds = {ALL, *(f"sections/{s}" for s in section_names),
+                 *(f"tags/{self._tag_slug(site, t)}" for t in a.tags)}
+        touched = set()
+        for feed in feeds:
+            cur = self.db.execute(
+                "INSERT OR IGNORE INTO memberships (site, feed, article_id, sort_key) VALUES (?,?,?,?)",
+                (site, feed, article_id, sort_key))
+            if cur.rowcount or changed:
+                touched.add(feed)
+        if changed and row is not None:  # an edit must reach the feeds it was already in
+            touched |= {r[0] for r in self.db.execute(
+                "SELECT feed FROM memberships WHERE site=? AND article_id=?", (site, article_id))}
+        return Saved(new, changed and not new, frozenset(touched))
+
+    def add_sections(self, site: str, url: str, sections: Iterable[str]) -> frozenset[str]:
+        """Record that a known article (by alias) is listed in these section slugs."""
+        wanted = list(sections)
+        with self.transaction():
+            row = self.db.execute(
+                "SELECT a.id, a.sections, a.published, a.first_seen FROM aliases al JOIN articles a"
+                " ON a.id = al.article_id WHERE al.site=? AND al.url=?", (site, url)).fetchone()
+            if row is None:
+                return frozenset()
+            have = json.loads(row["sections"])
+            missing = [s for s in wanted if s not in have]
+            if not missing:
+                return frozenset()
+            self.db.execute("UPDATE articles SET sections=? WHERE id=?",
+                            (json.dumps(have + missing, ensure_ascii=False), row["id"]))
+            for s in missing:
+                self.db.execute(
+                    "INSERT OR IGNORE INTO memberships (site, feed, article_id, sort_key)"
+                    " VALUES (?,?,?,?)",
+                    (site, f"sections/{s}", row["id"], row["published"] or row["first_seen"]))
+            return frozenset(f"sections/{s}" for s in missing)
+
+    def entries(self, site: str, feed: str, limit: int) -> list[Article]:
+        """The newest `limit` articles of a feed, newest first (ties broken by id for stable output)."""
+        rows = self.db.execute(
+            "SELECT a.* FROM memberships m JOIN articles a ON a.id = m.article_id"
+            " WHERE m.site = ? AND m.feed = ? ORDER BY m.sort_key DESC, m.article_id DESC LIMIT ?",
+            (site, feed, limit))
+        return [_article(r) for r in rows]
+
+    def feeds(self, site: str) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT feed FROM memberships WHERE site = ? ORDER BY feed", (site,))]
+
+    def feed_stats(self, site: str) -> dict[str, tuple[int, datetime | None]]:
+        """feed -> (number of entries, newest entry's date) for the index page."""
+        rows = self.db.execute("SELECT feed, count(*), max(sort_key) FROM memberships WHERE site=?"
+                               " GROUP BY feed", (site,))
+        return {r[0]: (int(r[1]), _dt(r[2])) for r in rows}
+
+    def article_count(self, site: str) -> int:
+        return int(self.db.execute("SELECT count(*) FROM articles WHERE site=?", (site,)).fetchone()[0])
+
+    # --- tags ----------------------------------------------------------------------------------
+    def _tag_slug(self, site: str, name: str) -> str:
+        """A tag's slug is fixed when first seen, so its feed URL never moves; a later tag that
+        slugifies alike gets a suffix instead of taking the slug over."""
+        key = tag_key(name)
+        row = self.db.execute("SELECT slug FROM tags WHERE site=? AND key=?", (site, key)).fetchone()
+        if row:
+            return str(row[0])
+        base = slugify(name)
+        slug, n = base, 1
+        while self.db.execute("SELECT 1 FROM tags WHERE site=? AND slug=?", (site, slug)).fetchone():
+            n += 1
+            slug = f"{base[:70]}-{n}"
+        self.db.execute("INSERT INTO tags (site, key, name, slug) VALUES (?,?,?,?)",
+                        (site, key, name, slug))
+        return slug
+
+    def tag_names(self, site: str) -> dict[str, str]:
+        """slug -> display name (as first seen) for every tag of a site."""
+        return {r[0]: r[1] for r in self.db.execute("SELECT slug, name FROM tags WHERE site=?", (site,))}
+
+    # --- HTTP validators, runs, fingerprints ----------------------------------------------------
+    def validators(self, url: str) -> tuple[str | None, str | None]:
+        row = self.db.execute("SELECT etag, last_modified FROM validators WHERE url=?", (url,)).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def save_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        self.db.execute("INSERT OR REPLACE INTO validators (url, etag, last_modified) VALUES (?,?,?)",
+                        (url, etag, last_modified))
+
+    def forget_validators(self, urls: Iterable[str]) -> None:
+        self.db.executemany("DELETE FROM validators WHERE url=?", [(u,) for u in urls])
+
+    def record_run(self, run: RunRecord) -> None:
+        self.db.execute(
+            "INSERT INTO runs (site, started, finished, ok, state, error, new_articles,"
+            " updated_articles, feeds_written, requests) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (run.site, _iso(run.started), _iso(run.finished), int(run.ok), run.state, run.error,
+             run.new_articles, run.updated_articles, run.feeds_written, run.requests))
+        # Keep a bounded history: the daemon records a run per site every interval.
+        self.db.execute("DELETE FROM runs WHERE site=? AND id NOT IN (SELECT id FROM runs WHERE"
+                        " site=? ORDER BY id DESC LIMIT 200)", (run.site, run.site))
+
+    def last_runs(self, site: str, limit: int = 1) -> list[RunRecord]:
+        rows = self.db.execute("SELECT * FROM runs WHERE site=? ORDER BY id DESC LIMIT ?", (site, limit))
+        return [RunRecord(r["site"], _dt(r["started"]) or datetime.now(UTC),
+                          _dt(r["finished"]) or datetime.now(UTC), bool(r["ok"]), r["state"],
+                          r["error"], r["new_articles"], r["updated_articles"], r["feeds_written"],
+                          r["requests"]) for r in rows]
+
+    def fingerprint(self, site: str) -> str | None:
+        row = self.db.execute("SELECT fingerprint FROM site_state WHERE site=?", (site,)).fetchone()
+        return row[0] if row else None
+
+    def set_fingerprint(self, site: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO site_state (site, fingerprint) VALUES (?,?)",
+                        (site, value))
+
+
+def _article(r: sqlite3.Row) -> Article:
+    return Article(
+        url=r["url"], title=r["title"], author=r["author"], published=_dt(r["published"]),
+        updated=_dt(r["updated"]), summary=r["summary"], image=r["image"], content=r["content"],
+        tags=tuple(json.loads(r["tags"])), sections=tuple(json.loads(r["sections"])),
+        first_seen=_dt(r["first_seen"]),
+    )

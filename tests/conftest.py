@@ -1,0 +1,55 @@
+"""Shared fixtures: the sample site over real HTTP on 127.0.0.1, configs in tmp dirs, the CLI."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from sample_site.server import SampleSite
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_CONFIG = ROOT / "sample_site" / "feedmaker.toml"
+
+
+@pytest.fixture
+def site() -> Iterator[SampleSite]:
+    with SampleSite() as s:
+        yield s
+
+
+def write_config(tmp: Path, site_url: str, *, extra: str = "", drop: tuple[str, ...] = (),
+                 replace: dict[str, str] | None = None) -> Path:
+    """The sample site's own config, pointed at a running server and a temp out_dir/state.
+    `drop` removes whole tables (e.g. "sites.sample.article"); `replace` edits lines."""
+    text = SAMPLE_CONFIG.read_text()
+    text = re.sub(r'(?m)^url = ".*"$', f'url = "{site_url}"', text, count=1)
+    for table in drop:
+        text = re.sub(rf"(?ms)^\[{re.escape(table)}\]\n.*?(?=^\[|\Z)", "", text)
+    for old, new in (replace or {}).items():
+        assert old in text, old
+        text = text.replace(old, new)
+    path = tmp / "feedmaker.toml"
+    path.write_text(text + "\n" + extra)
+    return path
+
+
+@pytest.fixture
+def config_path(tmp_path: Path, site: SampleSite) -> Path:
+    return write_config(tmp_path, site.url)
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "feedmaker", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=timeout)
+
+
+def parse_feed(path: Path) -> feedparser.FeedParserDict:
+    data = feedparser.parse(path.read_bytes())
+    assert not data.bozo, f"{path}: {data.get('bozo_exception')}"
+    return data
