@@ -38,6 +38,11 @@ SIBLING_SHARE = 0.2
 CHUNK_SHARE = 0.1
 
 
+# Kept in the fragment whatever their class says ("figure gallery-image", "figcaption caption"):
+# the renderer already keeps captions out of the plain text.
+_NAME_EXEMPT = frozenset({"figure", "figcaption", "img", "picture"})
+
+
 def _p_text_len(node: LexborNode) -> int:
     return sum(len(p.text(strip=True)) for p in node.css("p"))
 
@@ -90,7 +95,7 @@ def _prune(body: LexborNode) -> None:
             doom(node)
             continue
         kind = _name_kind(f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower())
-        if kind == 0:
+        if kind == 0 or node.tag in _NAME_EXEMPT:
             continue
         if not holds(node, STRONG_WRAPPER_SHARE if kind == 2 else WRAPPER_SHARE):
             doom(node)

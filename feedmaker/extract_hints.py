@@ -29,13 +29,13 @@ _NEG_ANYWHERE = (
     r"|cookie|consent|gdpr|promo|advert|sponsor|outbrain|taboola|recommend|popular|trending"
     r"|mostread|most-read|breadcrumb|pagination|pager|masthead|footer|topbar|navbar"
     r"|byline|dateline|timestamp|author-bio|authorbio|copyright|disclaimer|modal|popup"
-    r"|overlay|toolbar|carousel|slideshow|gallery-nav|skip-link|print-only|screen-reader"
+    r"|overlay|toolbar|carousel|slideshow|gallery|gallery-nav|skip-link|print-only|screen-reader"
     r"|visually-hidden|sr-only|read-more|readmore|read-next|readnext|more-stories|morestories"
     r"|tags-list|taglist|keywords|follow-us|also-read|jump-link|lightbox"
 )
 _NEG_WORD = (
     r"ad|ads|adv|ad-\w+|ad_\w+|banner|nav|menu|meta|tags|tag-list|rail"
-    r"|aside|header|caption-credit|credit|credits|share|tools|utility|utilities|foot|footnote-nav"
+    r"|aside|header|caption|captions|credit|credits|video|share|tools|utility|utilities|foot|footnote-nav"
     r"|login|user|account|search|sticky|teaser|teasers|cta|rrail|right-rail|left-rail|rightcol"
     r"|leftcol|skyscraper|dfp|gpt|mpu|outstream|newsfeed|feed"
 )
@@ -67,7 +67,7 @@ BOILERPLATE_TEXT = re.compile(
     r"|^\W*(?:most|more)\s+(?:read|popular|viewed|shared|from|stories|news|on)\b"
     r"|^\W*(?:also\s+read|recommended|trending|you\s+(?:may|might)\s+(?:also\s+)?like)\b"
     r"|^\W*(?:sign\s+up|subscribe|join\s+our|get\s+our|follow\s+us|share\s+(?:this|on)|click\s+here)\b"
-    r"|^\W*(?:advertisement|sponsored|promoted|continue\s+reading|story\s+continues)\b"
+    r"|^\W*(?:advert(?:isement)?|sponsored|promoted|continue\s+reading|story\s+continues)\b"
     r"|^\W*(?:this\s+article\s+(?:was|is)\s+(?:originally|first)|copyright|©|all\s+rights\s+reserved)"
     r"|^\W*(?:we\s+use\s+cookies|by\s+using\s+this\s+site)",
     re.IGNORECASE,
