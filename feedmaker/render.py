@@ -66,7 +66,7 @@ class _EnclosureEntry(BaseEntryExtension):
 
     def extend_atom(self, entry: etree._Element) -> etree._Element:
         if self.url:
-            link = etree.SubElement(entry, "{http://www.w3.org/2005/Atom}link")
+            link = etree.SubElement(entry, "link")  # feedgen builds Atom elements unprefixed
             link.attrib.update({"rel": "enclosure", "href": self.url, "type": image_type(self.url),
                                 "length": "0"})
         return entry

@@ -34,7 +34,7 @@ _ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
 }
 # Tags removed with everything inside them: code, styling, embeds and their fallback text.
-# <noscript> usually repeats a lazy image that is promoted from its data-src anyway.
+# (<noscript> is settled before nh3 runs: see _resolve_noscript.)
 _DROP_WITH_CONTENT = frozenset({
     "script", "style", "template", "noscript", "iframe", "object", "embed", "noembed",
     "noframes", "svg", "math", "textarea", "select", "title", "head",
@@ -61,7 +61,7 @@ _BLOCKS = (
     "h1, h2, h3, h4, h5, h6, header, hr, li, main, nav, ol, p, pre, section, table, tr, ul"
 )
 _CELLS = "td, th"
-_SPACES = re.compile(r"[^\S\n]+")
+_BREAK = "\ue000"
 
 
 def clean_html(fragment: str, base_url: str) -> str:
@@ -92,20 +92,20 @@ def html_to_text(fragment: str) -> str:
     """The text of an HTML fragment, one line per block element, inner whitespace collapsed."""
     if not fragment:
         return ""
-    body = LexborHTMLParser(fragment).body
+    # Source newlines are just spaces in HTML, so block breaks travel as a private-use mark.
+    body = LexborHTMLParser(fragment.replace(_BREAK, "")).body
     if body is None:
         return ""
     for node in body.css(", ".join(sorted(_DROP_WITH_CONTENT - {"head"}))):
         node.decompose()
     for node in body.css("br"):
-        node.replace_with("\n")
+        node.replace_with(_BREAK)
     for node in body.css(_BLOCKS):
-        node.insert_before("\n")
-        node.insert_after("\n")
+        node.insert_before(_BREAK)
+        node.insert_after(_BREAK)
     for node in body.css(_CELLS):
         node.insert_after(" ")
-    text = xml_safe(body.text(deep=True))
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    lines = (" ".join(line.split()) for line in xml_safe(body.text(deep=True)).split(_BREAK))
     return "\n".join(line for line in lines if line)
 
 
@@ -143,6 +143,8 @@ def _prepare(fragment: str, base_url: str) -> str:
         _fix_link(link, base_url)
     for image in body.css("img"):
         _fix_image(image, base_url)
+    for fallback in body.css("noscript"):
+        _resolve_noscript(fallback)
     for source in body.css("source"):
         srcset = _resolve_srcset(_first(source, _LAZY_SRCSET) or source.attrs.get("srcset"),
                                  base_url)
@@ -182,6 +184,21 @@ def _fix_image(image: LexborNode, base_url: str) -> None:
         attrs["srcset"] = resolved_set
     elif "srcset" in attrs:
         del attrs["srcset"]
+
+
+def _resolve_noscript(fallback: LexborNode) -> None:
+    """Keep a <noscript> image only where no lazy image before it survived: never both.
+
+    Other <noscript> content is "please enable JavaScript" boilerplate and goes.
+    """
+    before = fallback.prev
+    while before is not None and before.tag == "-text" and not (before.text() or "").strip():
+        before = before.prev
+    covered = before is not None and before.tag in {"img", "picture"}
+    if covered or fallback.css_first("img") is None:
+        fallback.decompose()
+    else:
+        fallback.unwrap()
 
 
 def _first(node: LexborNode, names: tuple[str, ...]) -> str | None:
