@@ -39,6 +39,7 @@ _DROP_WITH_CONTENT = frozenset({
     "script", "style", "template", "noscript", "iframe", "object", "embed", "noembed",
     "noframes", "svg", "math", "textarea", "select", "title", "head",
 })
+_DROP_SELECTOR = ", ".join(sorted(_DROP_WITH_CONTENT))
 _URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 _LAZY_SRC = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-url")
@@ -84,7 +85,7 @@ def clean_text(text: str | None) -> str:
     """Plain text: entities decoded, tags dropped, whitespace collapsed, XML-safe, stripped."""
     if not text:
         return ""
-    plain = _body_text(text) if _TAG_LIKE.search(text) else html.unescape(text)
+    plain = _visible(text).text(deep=True) if _TAG_LIKE.search(text) else html.unescape(text)
     return " ".join(xml_safe(plain).split())
 
 
@@ -93,19 +94,15 @@ def html_to_text(fragment: str) -> str:
     if not fragment:
         return ""
     # Source newlines are just spaces in HTML, so block breaks travel as a private-use mark.
-    body = LexborHTMLParser(fragment.replace(_BREAK, "")).body
-    if body is None:
-        return ""
-    for node in body.css(", ".join(sorted(_DROP_WITH_CONTENT - {"head"}))):
-        node.decompose()
-    for node in body.css("br"):
+    tree = _visible(fragment.replace(_BREAK, ""))
+    for node in tree.css("br"):
         node.replace_with(_BREAK)
-    for node in body.css(_BLOCKS):
+    for node in tree.css(_BLOCKS):
         node.insert_before(_BREAK)
         node.insert_after(_BREAK)
-    for node in body.css(_CELLS):
+    for node in tree.css(_CELLS):
         node.insert_after(" ")
-    lines = (" ".join(line.split()) for line in xml_safe(body.text(deep=True)).split(_BREAK))
+    lines = (" ".join(line.split()) for line in xml_safe(tree.text(deep=True)).split(_BREAK))
     return "\n".join(line for line in lines if line)
 
 
@@ -128,31 +125,32 @@ def xml_safe(s: str) -> str:
     return _XML_FORBIDDEN.sub("", s)
 
 
-def _body_text(markup: str) -> str:
-    body = LexborHTMLParser(markup).body
-    return body.text(deep=True) if body is not None else ""
+def _visible(markup: str) -> LexborHTMLParser:
+    """`markup` parsed as a fragment (as a <div>'s content), without script, style and the like."""
+    tree = LexborHTMLParser(markup, is_fragment=True)
+    for node in tree.css(_DROP_SELECTOR):
+        node.decompose()
+    return tree
 
 
 def _prepare(fragment: str, base_url: str) -> str:
     """Resolve URLs and promote lazy images with lexbor, before nh3 decides what may stay."""
-    tree = LexborHTMLParser(fragment)
-    body = tree.body
-    if body is None:
-        return ""
-    for link in body.css("a[href]"):
+    # As a fragment, so a leading <noscript> or <style> is not hoisted into a <head>.
+    tree = LexborHTMLParser(fragment, is_fragment=True)
+    for link in tree.css("a[href]"):
         _fix_link(link, base_url)
-    for image in body.css("img"):
+    for image in tree.css("img"):
         _fix_image(image, base_url)
-    for fallback in body.css("noscript"):
+    for fallback in tree.css("noscript"):
         _resolve_noscript(fallback)
-    for source in body.css("source"):
+    for source in tree.css("source"):
         srcset = _resolve_srcset(_first(source, _LAZY_SRCSET) or source.attrs.get("srcset"),
                                  base_url)
         if srcset:
             source.attrs["srcset"] = srcset
         else:
             source.decompose()
-    return body.inner_html or ""
+    return tree.html or ""
 
 
 def _fix_link(link: LexborNode, base_url: str) -> None:
