@@ -54,6 +54,7 @@ def _name_kind(name: str) -> int:
     Cached: class strings repeat within a page and across a site's pages, and the regexes are
     the costliest part of pruning.
     """
+    name = name.lower()
     if not NEGATIVE.search(name):
         return 0
     if not STRONG_NEGATIVE.search(name):
@@ -79,40 +80,48 @@ def _prune(body: LexborNode) -> None:
     doomed_ids: set[int] = set()
 
     def doom(node: LexborNode) -> None:
-        doomed.append(node)
-        doomed_ids.add(node.mem_id)
+        if node.mem_id not in doomed_ids:
+            doomed.append(node)
+            doomed_ids.add(node.mem_id)
 
     for node in body.css(SOFT_JUNK):
         if not holds(node, SOFT_JUNK_SHARE):
             doom(node)
-    for node in body.css("[class], [id], [role], [hidden], [style]"):
+    for node in body.css('[hidden], [role], [style*="none" i]'):
         attrs = node.attributes
-        if "hidden" in attrs or (attrs.get("role") or "").lower() in JUNK_ROLES:
+        style = (attrs.get("style") or "").replace(" ", "").lower()
+        if ("hidden" in attrs or (attrs.get("role") or "").lower() in JUNK_ROLES
+                or "display:none" in style):
             doom(node)
-            continue
-        style = attrs.get("style")
-        if style and "none" in style and "display:none" in style.replace(" ", "").lower():
-            doom(node)
-            continue
-        kind = _name_kind(f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower())
+    for node in body.css("[class], [id]"):
+        kind = _name_kind(f"{node.attrs.get('class') or ''} {node.id or ''}")
         if kind == 0 or node.tag in _NAME_EXEMPT:
             continue
         if not holds(node, STRONG_WRAPPER_SHARE if kind == 2 else WRAPPER_SHARE):
             doom(node)
     # Decompose frees a subtree, so only the outermost doomed nodes are removed, and all
     # ancestry checks happen before the first removal.
+    under_doomed: dict[int, bool] = {}  # memo: node id -> has a doomed ancestor-or-self
     outermost = []
     for node in doomed:
+        chain = []
         parent = node.parent
-        while parent is not None and parent.mem_id not in doomed_ids:
+        found = False
+        while parent is not None:
+            pid = parent.mem_id
+            if pid in doomed_ids or under_doomed.get(pid):
+                found = True
+                break
+            if pid in under_doomed:
+                break
+            chain.append(pid)
             parent = parent.parent
-        if parent is None:
+        for pid in chain:
+            under_doomed[pid] = found
+        if not found:
             outermost.append(node)
-    seen: set[int] = set()
     for node in outermost:
-        if node.mem_id not in seen:
-            seen.add(node.mem_id)
-            node.decompose()
+        node.decompose()
 
 
 def _paragraph_weight(node: LexborNode, text: str) -> float:
