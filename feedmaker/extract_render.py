@@ -34,6 +34,9 @@ _LINKY = frozenset({"div", "section", "ul", "ol", "dl", "table", "p", "li", "spa
 # is a teaser, so p/li need 80% before we call them that.
 LIST_LINK_DENSITY = 0.5
 PARA_LINK_DENSITY = 0.8
+# Real articles nest a few dozen levels; past this (broken or hostile markup) we take the text
+# flat instead of recursing into Python's recursion limit.
+MAX_DEPTH = 150
 
 
 def link_density(node: LexborNode, text_len: int) -> float:
@@ -62,6 +65,7 @@ class _Renderer:
         self.in_block = 0     # depth inside kept blocks: no synthetic <p> there
         self.mute = 0         # depth inside _NO_TEXT blocks
         self.content = 0      # text nodes and images emitted: tells empty blocks apart
+        self.depth = 0        # recursion depth of walk
 
     def close_p(self) -> None:
         if self.open_p:
@@ -90,6 +94,24 @@ class _Renderer:
         return link_density(node, n) > limit
 
     def walk(self, node: LexborNode) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.flat(node)
+        else:
+            self.walk_children(node)
+        self.depth -= 1
+
+    def flat(self, node: LexborNode) -> None:
+        """Pathologically deep markup: its text as one run, without recursing further."""
+        text = node.text(separator=" ")
+        if text.strip():
+            self.inline_start()
+            self.content += 1
+            self.html.append(escape(text, quote=False))
+            if not self.mute:
+                self.text.append(text)
+
+    def walk_children(self, node: LexborNode) -> None:
         for child in node.iter(include_text=True):
             tag = child.tag
             if tag == "-text":

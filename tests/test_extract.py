@@ -145,6 +145,8 @@ def test_no_article(html: str) -> None:
     f"<body><body><p>{P1}<html><p>{P2}",
     "<div" * 50 + P1,
     "<div>" * 3000 + f"<p>{P1}</p><p>{P2}</p>",
+    f"<article><p>{P1}</p><p>" + "<b>" * 5000 + f"{P2}</p></article>",
+    f"<article><p>{P1}</p><div>" + "<section>" * 5000 + f"{P2}</div></article>",
 ])
 def test_malformed_html_does_not_crash(html: str) -> None:
     text = body_text(html)
