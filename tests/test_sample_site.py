@@ -1,0 +1,227 @@
+"""The bundled sample site over real HTTP: pages, conditional GET, admin API, log and faults."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from sample_site import SampleSite
+from sample_site.content import DRAFTS
+
+CELL = "/news/health/new-cell-therapy-shows-promise-against-leukemia"
+SECRET = "/news/politics/secret-briefing-leaked"
+
+
+@pytest.fixture(scope="module")
+def shared() -> Iterator[SampleSite]:
+    """A site for read-only tests; tests that change content or set faults use `site`."""
+    with SampleSite() as s:
+        yield s
+
+
+@pytest.fixture
+def site() -> Iterator[SampleSite]:
+    with SampleSite() as s:
+        yield s
+
+
+# One client for the module: a new httpx client per request costs ~40 ms (it builds an SSL context).
+_http = httpx.Client(timeout=5)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _close_client() -> Iterator[None]:
+    yield
+    _http.close()
+
+
+def get(site: SampleSite, path: str, **kw: object) -> httpx.Response:
+    return _http.get(site.origin + path, **kw)  # type: ignore[arg-type]
+
+
+def links(html: str) -> list[str]:
+    return re.findall(r"""href=["']([^"']+)["']""", html)
+
+
+def listing_part(html: str) -> str:
+    """The cards of a section page, without ticker, menus or the Most Read box."""
+    return html.split('id="content"')[1].split('class="most-read"')[0]
+
+
+def article_links(html: str) -> set[str]:
+    return {h.split("?")[0].split("#")[0] for h in links(html)
+            if re.match(r"^/(news|articles)/[^/]+/[^/?#]+", h)}
+
+
+# -- pages ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", ["/", "/news/health", "/news/politics", "/articles/opinion",
+                                  "/articles/analysis", "/news/health?page=2", CELL,
+                                  "/tags/Gaza", "/authors/rania-haddad", "/about-us", "/live"])
+def test_pages_are_served_with_furniture(shared: SampleSite, path: str) -> None:
+    r = get(shared, path)
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "text/html; charset=utf-8"
+    for piece in ('class="ticker"', 'id="cookie-banner"', "/privacy-policy", "/contact-us",
+                  "<script", "<style>", 'href="/live"', "/programs/", "/videos/"):
+        assert piece in r.text, piece
+
+
+def test_every_story_page_has_title_body_and_tags(shared: SampleSite) -> None:
+    assert len(DRAFTS) == 36
+    for path in shared.article_paths():
+        r = get(shared, path)
+        assert r.status_code == 200, path
+        assert "<h1>" in r.text and 'class="article-body"' in r.text and 'class="tags"' in r.text
+        body = r.text.split('class="article-body"')[1].split('class="tags"')[0]
+        words = len(re.sub(r"<[^>]+>", " ", body).split())
+        assert 300 <= words <= 900, (path, words)
+
+
+def test_listings_paginate_and_link_articles(shared: SampleSite) -> None:
+    page1, page2 = get(shared, "/news/health").text, get(shared, "/news/health?page=2").text
+    assert '<a rel="next" href="/news/health?page=2">Next</a>' in page1
+    assert 'rel="next"' not in page2 and 'rel="prev"' in page2
+    assert len(article_links(listing_part(page1))) == 10
+    oldest = "/news/health/clean-water-project-cuts-child-illness-in-cote-divoire"
+    assert oldest in listing_part(page2) and oldest not in listing_part(page1)
+    assert "?ref=home" in page1 and "#comments" in page1
+    assert get(shared, "/news/health?page=3").status_code == 404
+    assert SECRET in get(shared, "/news/politics").text
+
+
+def test_article_markup_variants(shared: SampleSite) -> None:
+    cell = get(shared, CELL).text
+    assert '<time datetime="2022-11-24T18:32:00+02:00">24 Nov 2022 18:32</time>' in cell
+    assert '<div class="author"><a href="/authors/rania-haddad">Rania Haddad</a></div>' in cell
+    assert 'type="application/ld+json"' in cell and 'property="og:title"' in cell
+    for junk in ('class="ad"', 'class="share"', "<iframe", "onclick=", "javascript:alert(1)",
+                 "Read: <a href='/"):
+        assert junk in cell
+    lazy = get(shared, "/news/health/who-warns-of-cholera-spread-across-region").text
+    assert 'src="data:image/gif;base64,R0lGOD' in lazy and 'data-src="/images/' in lazy
+    assert "&quot;silent&quot;" in lazy  # title with quotes is escaped
+    ai = get(shared, "/news/health/ai-diagnosis-tools-raise-privacy-questions").text
+    assert 'href="/tags/AI-%26-Ethics">AI &amp; Ethics</a>' in ai
+    ld = json.loads(ai.split('type="application/ld+json">')[1].split("</script>")[0])
+    assert isinstance(ld, list) and ld[1]["@type"] == "NewsArticle"
+    assert ld[1]["datePublished"] == "2022-10-20T19:10:00+03:00"  # Beirut summer time
+    nodate = get(shared, "/news/politics/election-observers-report-high-turnout").text
+    assert not re.search(r"20\d\d|<time|datePublished|published_time", nodate.split("<body")[1]
+                         .split('class="read-next"')[0])
+
+
+def test_robots_rss_images(shared: SampleSite) -> None:
+    robots = get(shared, "/robots.txt")
+    assert "Disallow: /news/politics/secret-" in robots.text
+    assert get(shared, "/rss").status_code == 403
+    img = get(shared, "/images/new-cell-therapy-shows-promise-against-l.jpg")
+    assert img.content.startswith(b"\x89PNG") and img.headers["content-type"] == "image/png"
+    assert get(shared, "/no/such/page").status_code == 404
+
+
+# -- conditional GET -----------------------------------------------------------------------------
+def test_etag_and_last_modified_give_304(site: SampleSite) -> None:
+    for path in ("/news/health", CELL):
+        r = get(site, path)
+        etag, modified = r.headers["etag"], r.headers["last-modified"]
+        assert get(site, path, headers={"If-None-Match": etag}).status_code == 304
+        assert get(site, path, headers={"If-Modified-Since": modified}).status_code == 304
+        assert get(site, path, headers={"If-None-Match": '"other"'}).status_code == 200
+    assert site.count(status=304) == 4
+
+
+def test_publish_changes_only_its_listing(site: SampleSite) -> None:
+    health, politics = get(site, "/news/health"), get(site, "/news/politics")
+    cell = get(site, CELL)
+    when = datetime(2022, 11, 25, 9, 0, tzinfo=ZoneInfo("Asia/Beirut"))
+    path = site.publish("Health", "Hospitals test new triage app", ["Technology"], date=when,
+                        body="First paragraph.\n\nSecond & last paragraph.")
+    assert path == "/news/health/hospitals-test-new-triage-app"
+    new = get(site, "/news/health", headers={"If-None-Match": health.headers["etag"]})
+    assert new.status_code == 200 and new.headers["etag"] != health.headers["etag"]
+    assert listing_part(new.text).index(path) < listing_part(new.text).index(CELL)
+    assert get(site, "/news/health", headers={"If-Modified-Since": health.headers[
+        "last-modified"]}).status_code == 200
+    for old in (politics, cell):
+        assert get(site, str(old.url.raw_path.decode()), headers={
+            "If-None-Match": old.headers["etag"]}).status_code == 304
+    page = get(site, path).text
+    assert "Second &amp; last paragraph." in page and "2022-11-25T09:00:00+02:00" in page
+
+
+def test_edit_and_remove_from_listing(site: SampleSite) -> None:
+    site.edit(CELL, title="Cell therapy trial: update", body="<p>New body text.</p>")
+    assert "Cell therapy trial: update" in get(site, "/news/health").text
+    assert "<p>New body text.</p>" in get(site, CELL).text
+    site.remove_from_listing(CELL)
+    assert CELL not in listing_part(get(site, "/news/health").text)
+    assert get(site, CELL).status_code == 200
+
+
+def test_admin_api_over_http(site: SampleSite) -> None:
+    r = _http.post(site.origin + "/_admin/publish", json={
+        "section": "/articles/opinion", "title": "Côte d'Ivoire votes – a view", "tags": ["Africa"],
+        "date": "2022-11-26T10:00:00+02:00"})
+    assert r.status_code == 201
+    path = r.json()["path"]
+    assert path == "/articles/opinion/cote-d-ivoire-votes-a-view"
+    assert path in get(site, "/articles/opinion").text
+    assert _http.post(site.origin + "/_admin/edit", json={"path": path, "title": "T2"}).is_success
+    assert _http.post(site.origin + "/_admin/remove", json={"path": path}).is_success
+    assert path not in get(site, "/articles/opinion").text
+    bad = _http.post(site.origin + "/_admin/publish", json={"section": "Sport", "title": "x",
+                                                            "tags": []})
+    assert bad.status_code == 400
+    log = _http.get(site.origin + "/_admin/log").json()
+    assert [e["path"] for e in log] == ["/articles/opinion", "/articles/opinion"]
+    assert _http.delete(site.origin + "/_admin/log").is_success and site.requests == []
+
+
+def test_request_log(site: SampleSite) -> None:
+    get(site, "/news/health", headers={"User-Agent": "feedmaker-test"})
+    get(site, CELL + "?ref=home")
+    get(site, "/rss")
+    assert site.count() == 3 and site.count(path_prefix="/news/health/") == 1
+    assert site.count(status=403) == 1 and site.count(path="/rss") == 1
+    first = site.requests[0]
+    assert first.method == "GET" and first.status == 200 and first.bytes_sent > 5000
+    assert first.headers["User-Agent"] == "feedmaker-test"
+    site.clear_log()
+    assert site.count() == 0
+
+
+def test_command_line_help() -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "sample_site.server", "--help"],
+                         capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).parent.parent)
+    assert "--articles" in out.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_fixed_port_and_restart() -> None:
+    port = _free_port()
+    site = SampleSite(port)
+    site.start()
+    assert site.url == f"http://127.0.0.1:{port}/"
+    site.stop()
+    start = time.monotonic()
+    with SampleSite(port) as again:  # the port is free again at once
+        assert get(again, "/").status_code == 200
+    assert time.monotonic() - start < 2
