@@ -86,9 +86,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def head(self, status: int, headers: Mapping[str, str]) -> None:
         self._record.status = status
-        self.send_response(status)
+        self.send_response_only(status)
+        # One Server header: a fault may pose as another server (the challenge says cloudflare).
+        self.send_header("Server", headers.get("Server", "sample-site (feedmaker tests)"))
+        self.send_header("Date", self.date_time_string())
         for k, v in headers.items():
-            self.send_header(k, v)
+            if k != "Server":
+                self.send_header(k, v)
         self.end_headers()
 
     def write(self, data: bytes) -> bool:

@@ -225,3 +225,150 @@ def test_fixed_port_and_restart() -> None:
     with SampleSite(port) as again:  # the port is free again at once
         assert get(again, "/").status_code == 200
     assert time.monotonic() - start < 2
+
+
+# -- faults --------------------------------------------------------------------------------------
+def test_fault_status_with_retry_after_and_times(site: SampleSite) -> None:
+    site.set_fault("/news/health", "status", code=503, retry_after=7, times=1)
+    r = get(site, "/news/health")
+    assert r.status_code == 503 and r.headers["retry-after"] == "7"
+    assert get(site, "/news/health").status_code == 200  # `times` used up
+    site.set_fault("/news/*", "status", code=429)
+    assert get(site, CELL).status_code == 429 and get(site, "/news/politics").status_code == 429
+    assert get(site, "/articles/opinion").status_code == 200
+    site.clear_faults()
+    assert get(site, CELL).status_code == 200
+
+
+def test_fault_matching_rules(site: SampleSite) -> None:
+    site.set_fault("/news/health?page=2", "status", code=500)
+    assert get(site, "/news/health").status_code == 200
+    assert get(site, "/news/health?page=2").status_code == 500
+    site.set_fault(CELL, "status", code=410)
+    assert get(site, CELL + "?ref=home").status_code == 410  # exact path ignores the query
+    with pytest.raises(ValueError, match="unknown fault kind"):
+        site.set_fault("/", "explode")
+    with pytest.raises(ValueError, match="takes"):
+        site.set_fault("/", "slow", secs=1)
+
+
+def test_fault_slow(site: SampleSite) -> None:
+    site.set_fault(CELL, "slow", seconds=0.6)
+    with pytest.raises(httpx.ReadTimeout):
+        _http.get(site.origin + CELL, timeout=0.2)
+    start = time.monotonic()
+    assert get(site, CELL).status_code == 200
+    assert time.monotonic() - start >= 0.55
+
+
+def test_fault_drip_sends_a_byte_at_a_time(site: SampleSite) -> None:
+    site.set_fault(CELL, "drip", interval=0.05)
+    start, got = time.monotonic(), b""
+    with _http.stream("GET", site.origin + CELL) as r:
+        assert r.status_code == 200
+        for chunk in r.iter_raw():
+            got += chunk
+            if time.monotonic() - start > 0.5:
+                break
+    assert 3 <= len(got) <= 15 and got.startswith(b"<!DOC"[: len(got)])
+
+
+def test_fault_reset(site: SampleSite) -> None:
+    site.set_fault(CELL, "reset")
+    with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
+        get(site, CELL)
+    site.set_fault(CELL, "reset", after_headers=True)
+    with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
+        get(site, CELL)
+    assert get(site, "/news/health").status_code == 200
+
+
+def test_fault_truncate(site: SampleSite) -> None:
+    site.set_fault(CELL, "truncate", sent=0.3)
+    with pytest.raises(httpx.RemoteProtocolError):
+        get(site, CELL)
+    entry = next(site.find(path=CELL))
+    assert 0 < entry.bytes_sent < len(get(site, "/news/health").content)
+
+
+@pytest.mark.parametrize("content_length", [True, False])
+def test_fault_huge(site: SampleSite, content_length: bool) -> None:
+    site.set_fault("/news/health", "huge", mb=3, content_length=content_length)
+    with _http.stream("GET", site.origin + "/news/health") as r:
+        assert ("content-length" in r.headers) is content_length
+        assert sum(len(c) for c in r.iter_raw()) == 3 * 1024 * 1024
+
+
+def test_fault_redirect_and_loop(site: SampleSite) -> None:
+    site.set_fault("/news/health", "redirect", to="/news/politics", code=301)
+    r = get(site, "/news/health")
+    assert r.status_code == 301 and r.headers["location"] == "/news/politics"
+    assert get(site, "/news/health", follow_redirects=True).url.path == "/news/politics"
+    site.set_fault(CELL, "redirect", to=CELL)
+    with pytest.raises(httpx.TooManyRedirects):
+        get(site, CELL, follow_redirects=True)
+
+
+@pytest.mark.parametrize("code", [403, 503])
+def test_fault_challenge(site: SampleSite, code: int) -> None:
+    site.set_fault("/news/*", "challenge", code=code)
+    r = get(site, "/news/health")
+    assert r.status_code == code and "<title>Just a moment...</title>" in r.text
+    assert r.headers["server"] == "cloudflare" and r.headers["cf-mitigated"] == "challenge"
+
+
+def test_fault_charset_meta_only(site: SampleSite) -> None:
+    site.set_fault(CELL, "charset", encoding="windows-1256", declare="meta")
+    r = get(site, CELL)
+    assert r.headers["content-type"] == "text/html"
+    assert b'<meta charset="windows-1256">' in r.content
+    with pytest.raises(UnicodeDecodeError):
+        r.content.decode("utf-8")
+    text = r.content.decode("windows-1256")
+    assert "الميادين" in text and "three months – a result" in text
+    assert "&#129516;" in text  # the emoji cp1256 lacks becomes a character reference
+    ld = json.loads(text.split('type="application/ld+json">')[1].split("</script>")[0])
+    assert ld["headline"] == "New cell therapy shows promise against leukemia"
+
+
+def test_fault_charset_none_and_wrong_header(site: SampleSite) -> None:
+    site.set_fault(CELL, "charset", encoding="iso-8859-1", declare="none")
+    r = get(site, CELL)
+    assert r.headers["content-type"] == "text/html" and b"charset" not in r.content[:300]
+    assert "&#1575;&#1604;" in r.content.decode("iso-8859-1")  # Arabic as references
+    site.set_fault(CELL, "charset", encoding="windows-1256", declare="header")
+    r = get(site, CELL)
+    assert r.headers["content-type"] == "text/html; charset=utf-8"
+    assert "الميادين" in r.content.decode("windows-1256")
+    site.set_fault(CELL, "charset", encoding="utf-8", declare="header")
+    assert get(site, CELL).headers["content-type"] == "text/html; charset=iso-8859-1"
+
+
+def test_fault_empty_listing(site: SampleSite) -> None:
+    site.set_fault("/news/health", "empty")
+    r = get(site, "/news/health")
+    assert r.status_code == 200 and 'class="site-footer"' in r.text
+    assert article_links(r.text) == set()
+
+
+def test_fault_over_http(site: SampleSite) -> None:
+    r = _http.post(site.origin + "/_admin/fault",
+                   json={"path": "/news/health", "kind": "status", "code": 502})
+    assert r.is_success and get(site, "/news/health").status_code == 502
+    assert _http.get(site.origin + "/_admin/faults").json()[0]["code"] == 502
+    assert _http.post(site.origin + "/_admin/fault", json={"path": "/", "kind": "nope"}
+                      ).status_code == 400
+    assert _http.delete(site.origin + "/_admin/fault").is_success
+    assert get(site, "/news/health").status_code == 200
+
+
+def test_stop_ends_a_drip_promptly() -> None:
+    site = SampleSite().start()
+    site.set_fault("/", "drip", interval=0.05)
+    client = httpx.Client(timeout=5)
+    with client.stream("GET", site.origin + "/") as r:
+        next(r.iter_raw())
+        start = time.monotonic()
+        site.stop()
+        assert time.monotonic() - start < 1
+    client.close()
