@@ -225,6 +225,19 @@ def time_published(m: PageMeta) -> str | None:
     return node.attributes.get("datetime") if node else None
 
 
+_DATE_CSS = (".published, .date, .post-date, .entry-date, .article-date, .publish-date, .dateline, "
+             "[class*=publish], [class*=date]")
+
+
+def visible_date(m: PageMeta) -> str | None:
+    """The first date-looking element's text: many sites show the date with no markup for it."""
+    for node in m.tree.css(_DATE_CSS)[:5]:
+        text = clean_text(node.text(separator=" "))
+        if text and len(text) < 80 and re.search(r"\d{4}|\d{1,2}:\d{2}", text):
+            return text
+    return None
+
+
 def h1_title(m: PageMeta) -> str | None:
     node = m.tree.css_first("article h1, main h1, h1")
     text = clean_text(node.text(separator=" ")) if node else ""
