@@ -40,7 +40,14 @@ _DROP_WITH_CONTENT = frozenset({
     "noframes", "svg", "math", "textarea", "select", "title", "head",
 })
 _DROP_SELECTOR = ", ".join(sorted(_DROP_WITH_CONTENT))
-_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+# Built once: nh3 compiles the policy, and every article goes through the same one.
+_CLEANER = nh3.Cleaner(
+    tags=set(_ALLOWED_TAGS),
+    clean_content_tags=set(_DROP_WITH_CONTENT),
+    attributes={tag: set(names) for tag, names in _ALLOWED_ATTRIBUTES.items()},
+    url_schemes={"http", "https", "mailto"},
+    strip_comments=True,
+)
 
 _LAZY_SRC = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-url")
 _LAZY_SRCSET = ("data-srcset", "data-lazy-srcset")
@@ -62,6 +69,8 @@ _BLOCKS = (
     "h1, h2, h3, h4, h5, h6, header, hr, li, main, nav, ol, p, pre, section, table, tr, ul"
 )
 _CELLS = "td, th"
+# A srcset descriptor is a width ("300w"), a density ("2x") or, rarely, a height ("200h").
+_DESCRIPTOR = re.compile(r"(\d+(?:\.\d+)?)[wxh]")
 _BREAK = "\ue000"
 
 
@@ -70,15 +79,7 @@ def clean_html(fragment: str, base_url: str) -> str:
     if not fragment or not fragment.strip():
         return ""
     prepared = _prepare(xml_safe(fragment), base_url)
-    cleaned = nh3.clean(
-        prepared,
-        tags=set(_ALLOWED_TAGS),
-        clean_content_tags=set(_DROP_WITH_CONTENT),
-        attributes={tag: set(names) for tag, names in _ALLOWED_ATTRIBUTES.items()},
-        url_schemes=set(_URL_SCHEMES),
-        strip_comments=True,
-    )
-    return _drop_empty_wrappers(xml_safe(cleaned)).strip()
+    return _drop_empty_wrappers(xml_safe(_CLEANER.clean(prepared))).strip()
 
 
 def clean_text(text: str | None) -> str:
@@ -243,13 +244,14 @@ def _resolve_srcset(srcset: str | None, base_url: str) -> str:
     for url, descriptor in _srcset_candidates(srcset):
         resolved = absolute(url, base_url) if not _is_placeholder(url) else None
         if resolved:
-            parts.append(f"{resolved} {descriptor}".strip())
+            valid = _DESCRIPTOR.fullmatch(descriptor)  # anything else is junk: drop it
+            parts.append(f"{resolved} {descriptor}" if valid else resolved)
     return ", ".join(parts)
 
 
 def _largest_candidate(srcset: str) -> str:
     def size(candidate: tuple[str, str]) -> float:
-        number = re.match(r"(\d+(?:\.\d+)?)[wx]$", candidate[1])
+        number = _DESCRIPTOR.fullmatch(candidate[1])
         return float(number[1]) if number else 1.0
 
     return max(_srcset_candidates(srcset), key=size)[0]

@@ -47,6 +47,9 @@ REL = 'rel="noopener noreferrer"'
         ('<img src="a.jpg" srcset="a-300.jpg 300w,a-600.jpg 600w">',
          '<img src="https://site.com/news/a.jpg" srcset="https://site.com/news/a-300.jpg 300w, '
          'https://site.com/news/a-600.jpg 600w">'),
+        ('<img srcset="a.jpg javascript:x, b.jpg 2x, c.jpg 1.5x">',
+         '<img srcset="https://site.com/news/a.jpg, https://site.com/news/b.jpg 2x, '
+         'https://site.com/news/c.jpg 1.5x" src="https://site.com/news/b.jpg">'),
         ('<img src="data:image/png;base64,AAAA">', ""),
         ("<img>", ""),
         ('<img src="javascript:alert(1)">', ""),
