@@ -19,9 +19,10 @@ class StateLock:
     """flock on `<state>.lock`; the holder's pid is written into it for the error message.
     The kernel drops the lock when the process dies, even on kill -9, so it never goes stale."""
 
-    def __init__(self, state: Path, *, wait: float = 0.0) -> None:
+    def __init__(self, state: Path, *, wait: float = 0.0, daemon: bool = False) -> None:
         self.path = state.with_name(state.name + ".lock")
         self.wait = wait
+        self.daemon = daemon  # a daemon holds the lock for its whole life: nobody should wait
         self._fd: int | None = None
 
     def acquire(self) -> None:
@@ -36,15 +37,22 @@ class StateLock:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+                holder = os.pread(fd, 32, 0).decode(errors="replace").split()
+                if holder[1:] == ["daemon"]:
                     os.close(fd)
                     raise LockedError(
-                        f"another feedmaker process (pid {holder}) is using {self.path.with_suffix('')}"
+                        f"the feedmaker daemon (pid {holder[0]}) is already running on "
+                        f"{self.path.with_suffix('')} and polls every site itself; "
+                        "stop it first (e.g. systemctl stop feedmaker)") from None
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    pid, state = holder[0] if holder else "?", self.path.with_suffix("")
+                    raise LockedError(
+                        f"another feedmaker process (pid {pid}) is using {state}"
                         "; wait for it to finish, or stop the daemon, and try again") from None
                 time.sleep(0.2)
         os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        os.pwrite(fd, f"{os.getpid()}{' daemon' if self.daemon else ''}".encode(), 0)
         self._fd = fd
 
     def release(self) -> None:
