@@ -1,0 +1,91 @@
+"""`feedmaker run` and `feedmaker serve` as library calls: lock, store, fetchers, scheduler and
+HTTP server in one event loop, until SIGTERM or SIGINT.
+
+Stopping: no new polls start, running ones get a few seconds to finish (every file is written
+by an atomic rename, so even an abandoned poll leaves whole files), the server closes its
+connections, the state file is closed and the lock released.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Callable
+
+from .build import prepare_out_dir
+from .config import Config
+from .health import Health, Metrics
+from .lock import StateLock
+from .schedule import Scheduler
+from .serve import create_app, listen, make_server, serve_until
+from .store import Store
+
+log = logging.getLogger("feedmaker.run")
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+async def run_daemon(config: Config, host: str = "127.0.0.1", port: int = 8080, *,
+                     access_log: bool = False, grace: float = 5.0,
+                     stop: asyncio.Event | None = None) -> None:
+    """Poll every site on its interval and serve out_dir, until a signal or `stop` is set.
+    Raises LockedError when another process holds the state file, FeedmakerError when the
+    out_dir cannot be written or the port cannot be bound."""
+    stop = stop or asyncio.Event()
+    with StateLock(config.state, daemon=True):
+        prepare_out_dir(config)
+        with contextlib.closing(listen(host, port)) as sock, Store(config.state) as store:
+            health = Health.from_store(config.sites, store)
+            metrics = Metrics(config.sites)
+            scheduler = Scheduler(config, store, health, metrics)
+            server = make_server(create_app(config.out_dir, lambda: health, metrics),
+                                 access_log=access_log)
+            with _signals(stop.set):
+                await scheduler.start()
+                log.info("polling %d site(s); serving %s on http://%s:%d/", len(config.sites),
+                         config.out_dir, host, sock.getsockname()[1])
+                serving = asyncio.create_task(serve_until(server, sock, stop))
+                stopped = asyncio.create_task(stop.wait())
+                await asyncio.wait({serving, stopped}, return_when=asyncio.FIRST_COMPLETED)
+                log.info("stopping")
+                stop.set()
+                await scheduler.stop(grace)
+                await serving  # raises what ended the server, if it ended on its own
+    log.info("stopped")
+
+
+async def serve_only(config: Config, host: str = "127.0.0.1", port: int = 8080, *,
+                     access_log: bool = False, stop: asyncio.Event | None = None) -> None:
+    """Serve out_dir without polling (beside a cron'd `feedmaker build`). /healthz reads the
+    run history that the builds leave in the state file."""
+    stop = stop or asyncio.Event()
+    config.out_dir.mkdir(parents=True, exist_ok=True)
+    server = make_server(create_app(config.out_dir, lambda: _stored_health(config)),
+                         access_log=access_log)
+    with contextlib.closing(listen(host, port)) as sock, _signals(stop.set):
+        log.info("serving %s on http://%s:%d/", config.out_dir, host, sock.getsockname()[1])
+        await serve_until(server, sock, stop)
+
+
+def _stored_health(config: Config) -> Health:
+    if not config.state.exists():  # nothing built yet; do not create a state file just to read
+        return Health(config.sites)
+    with Store(config.state) as store:
+        return Health.from_store(config.sites, store)
+
+
+class _signals:
+    """SIGTERM and SIGINT call `handler` from the event loop while inside the block."""
+
+    def __init__(self, handler: Callable[[], None]) -> None:
+        self.handler = handler
+        self.loop = asyncio.get_running_loop()
+
+    def __enter__(self) -> None:
+        for sig in STOP_SIGNALS:
+            self.loop.add_signal_handler(sig, self.handler)
+
+    def __exit__(self, *exc: object) -> None:
+        for sig in STOP_SIGNALS:
+            self.loop.remove_signal_handler(sig)

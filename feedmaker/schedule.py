@@ -1,0 +1,153 @@
+"""Polling every site on its interval in one event loop: one APScheduler job per site, backoff
+after failures, Retry-After honoured; a slow or failing site never delays the others.
+
+The Store is a sqlite3 connection: it is used only from the event loop's thread (every job is a
+coroutine run in that loop), never from a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from .build import make_fetcher
+from .config import Config
+from .fetch import Fetcher
+from .health import Health, Metrics
+from .pipeline import Clock, SiteResult, poll_site, utcnow
+from .publish import publish_index
+from .store import Store
+
+log = logging.getLogger("feedmaker.run")
+
+MAX_BACKOFF = 6 * 3600.0  # the longest a failing site waits, unless its interval is longer
+MAX_RETRY_AFTER = 24 * 3600.0  # a Retry-After beyond a day is more likely a bug than a plan
+
+
+def next_delay(interval: float, failures: int, retry_after: float | None = None) -> float:
+    """Seconds until a site's next poll. After a success: its interval. After `failures`
+    consecutive failed runs: interval * 2**failures, capped at MAX_BACKOFF (or at the interval,
+    if that is longer). Never sooner than the site's Retry-After asked."""
+    delay = interval
+    if failures > 0:
+        delay = min(interval * 2.0 ** min(failures, 30), max(MAX_BACKOFF, interval))
+    if retry_after is not None and retry_after > 0:
+        delay = max(delay, min(retry_after, MAX_RETRY_AFTER))
+    return delay
+
+
+def jitter(delay: float) -> float:
+    """Up to a tenth of the delay, at most a minute: enough to spread many sites apart."""
+    return min(delay / 10, 60.0)
+
+
+class Scheduler:
+    """`await start()` inside the running loop; `await stop()` lets running polls finish."""
+
+    def __init__(self, config: Config, store: Store, health: Health, metrics: Metrics, *,
+                 clock: Clock = utcnow, fetcher_factory: Callable[[str], Fetcher] | None = None,
+                 ) -> None:
+        self.config, self.store, self.health, self.metrics = config, store, health, metrics
+        self.clock = clock
+        self._make_fetcher = fetcher_factory or (
+            lambda key: make_fetcher(config, config.sites[key]))
+        # One fetcher per site: its own User-Agent, and request counts that are the site's alone.
+        self._fetchers: dict[str, Fetcher] = {}
+        self._delays: dict[str, float] = {}  # the interval each job's trigger now has
+        self._running: set[asyncio.Task[SiteResult]] = set()
+        self._stopping = False
+        self._apscheduler = AsyncIOScheduler(timezone=UTC, job_defaults={
+            "max_instances": 1, "coalesce": True, "misfire_grace_time": None})
+
+    async def start(self) -> None:
+        now = datetime.now(UTC)
+        for key, site in self.config.sites.items():
+            self._fetchers[key] = self._make_fetcher(key)
+            h = self.health.sites[key]
+            delay = next_delay(site.interval, h.failures)
+            # A site that was backing off when the daemon stopped does not get hammered by a
+            # restart loop; the others run at once (spread a little).
+            first = now + timedelta(seconds=random.uniform(0, min(jitter(site.interval), 5.0)))
+            if h.failures and h.last_run:
+                first = max(first, h.last_run + timedelta(seconds=delay))
+            self._delays[key] = site.interval
+            self._apscheduler.add_job(
+                self._run, IntervalTrigger(seconds=site.interval, jitter=jitter(site.interval)),
+                args=[key], id=key, name=f"poll {key}", next_run_time=first)
+            h.next_run = first
+        self._apscheduler.start()
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """Take no new runs; give running polls `grace` seconds to finish (their files are
+        written by atomic renames, so cancelling one never leaves half a file), then close."""
+        self._stopping = True
+        if self._apscheduler.running:
+            self._apscheduler.shutdown(wait=False)
+        if self._running:
+            _, late = await asyncio.wait(set(self._running), timeout=grace)
+            for task in late:
+                log.warning("stopping: abandoning a poll still running after %gs", grace)
+                task.cancel()
+            if late:
+                await asyncio.wait(late, timeout=2.0)
+        for fetcher in self._fetchers.values():
+            await fetcher.aclose()
+
+    async def _run(self, key: str) -> None:
+        """The job. The poll runs as its own task, shielded from APScheduler (which cancels
+        its jobs on shutdown): `stop` decides how long a running poll may go on."""
+        if self._stopping:
+            return
+        task = asyncio.create_task(self.poll(key), name=f"poll {key}")
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+        await asyncio.shield(task)
+
+    async def poll(self, key: str) -> SiteResult:
+        """Poll one site now, record the run, rewrite the index, and set when the next poll is."""
+        site = self.config.sites[key]
+        fetcher = self._fetchers[key]
+        before = Counter(fetcher.stats.by_status)
+        try:
+            result = await poll_site(site, self.config, self.store, fetcher, clock=self.clock)
+        except Exception as exc:  # a bug met on one site is that site's failure, not the daemon's
+            log.exception("%s: poll failed", key)
+            result = SiteResult(key, self.clock())
+            result.problems.append(f"internal error: {exc!r}")
+        statuses = Counter(fetcher.stats.by_status)
+        statuses.subtract(before)
+        self.metrics.observe(result, {s: n for s, n in statuses.items() if n})
+        h = self.health.record(result.record(self.clock()), self.store.article_count(key))
+        try:
+            publish_index(self.config, self.store, self.health.states())
+        except OSError as exc:
+            log.error("writing the index: %s", exc)
+        delay = next_delay(site.interval, h.failures, result.retry_after)
+        h.next_run = self._reschedule(key, delay)
+        log.info("%s: %s, %d new, %d updated, %d feed files written, %d requests (%d not "
+                 "modified), %.1fs%s", key, result.state, result.new, result.updated,
+                 result.feeds_written, result.requests, result.not_modified, result.duration,
+                 f"; next in {delay:g}s" if h.failures else "")
+        for problem in result.problems:
+            log.warning("%s: %s", key, problem)
+        return result
+
+    def _reschedule(self, key: str, delay: float) -> datetime | None:
+        """Give the job a new period when backoff starts, grows or ends; otherwise leave it
+        on its regular beat. Returns the next run time."""
+        if self._stopping or not self._apscheduler.running:
+            return None
+        if delay != self._delays.get(key):
+            self._delays[key] = delay
+            job = self._apscheduler.reschedule_job(
+                key, trigger=IntervalTrigger(seconds=delay, jitter=jitter(delay)))
+        else:
+            job = self._apscheduler.get_job(key)
+        return job.next_run_time if job else None

@@ -1,0 +1,158 @@
+"""Serving out_dir over HTTP (starlette + uvicorn): feeds with their right types, validators and
+304s, gzip on request; /healthz and /metrics. Nothing outside out_dir, no listings, no dot-files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import stat
+from collections.abc import Callable, Iterator
+from email.utils import formatdate, parsedate_to_datetime
+from pathlib import Path
+
+import uvicorn
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from .errors import FeedmakerError
+from .health import Health, Metrics
+
+TYPES = {
+    ".atom": "application/atom+xml; charset=utf-8",
+    ".rss": "application/rss+xml; charset=utf-8",
+    ".json": "application/feed+json",
+    ".html": "text/html; charset=utf-8",
+    ".opml": "text/x-opml; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+}
+# Readers poll often; a minute of caching is harmless and every revalidation is a cheap 304.
+CACHE_CONTROL = "public, max-age=60"
+
+
+def resolve(root: Path, url_path: str) -> Path | None:
+    """The file under root that a (decoded) URL path names, or None. Any dot-segment ("..",
+    ".name.tmp", ".git") is refused outright; symlinks must stay inside root; a directory
+    means its index.html and is never listed."""
+    parts = [p for p in url_path.split("/") if p]
+    if any(p.startswith(".") or "\\" in p or "\0" in p for p in parts):
+        return None
+    base = root.resolve()
+    try:
+        target = base.joinpath(*parts).resolve()
+        if target != base and base not in target.parents:
+            return None
+        if target.is_dir():
+            target = target / "index.html"
+        return target if target.is_file() else None
+    except (OSError, ValueError):
+        return None
+
+
+def _read(path: Path) -> tuple[bytes, os.stat_result] | None:
+    """Body and stat of the same file: the daemon renames new feeds over old ones, and size,
+    ETag and body must all come from one version."""
+    try:
+        with path.open("rb") as fh:
+            st = os.fstat(fh.fileno())
+            return (fh.read(), st) if stat.S_ISREG(st.st_mode) else None
+    except OSError:
+        return None
+
+
+def _not_modified(request: Request, etag: str, mtime: float) -> bool:
+    inm = request.headers.get("if-none-match")
+    if inm is not None:  # RFC 9110: If-None-Match wins over If-Modified-Since; weak comparison
+        tags = [t.strip().removeprefix("W/") for t in inm.split(",")]
+        return "*" in tags or etag.removeprefix("W/") in tags
+    ims = request.headers.get("if-modified-since")
+    if ims:
+        with contextlib.suppress(TypeError, ValueError, IndexError):
+            return int(mtime) <= parsedate_to_datetime(ims).timestamp()
+    return False
+
+
+def create_app(out_dir: Path, health: Callable[[], Health], metrics: Metrics | None = None,
+               ) -> Starlette:
+    """`health` is called per /healthz request: the daemon's live view, or a fresh read of the
+    state file when only serving."""
+    metrics = metrics or Metrics()
+
+    async def files(request: Request) -> Response:
+        path = resolve(out_dir, request.path_params["path"])
+        found = await run_in_threadpool(_read, path) if path else None
+        if path is None or found is None:
+            return PlainTextResponse("not found\n", status_code=404)
+        body, st = found
+        # Weak: the gzip and identity forms of a file share it. Files are rewritten only when
+        # their bytes change, so mtime and size are as good as a hash and cost nothing.
+        etag = f'W/"{st.st_mtime_ns:x}-{st.st_size:x}"'
+        headers = {"ETag": etag, "Last-Modified": formatdate(st.st_mtime, usegmt=True),
+                   "Cache-Control": CACHE_CONTROL}
+        if _not_modified(request, etag, st.st_mtime):
+            return Response(status_code=304, headers=headers)
+        media = TYPES.get(path.suffix.lower(), "application/octet-stream")
+        return Response(body, headers=headers, media_type=media)
+
+    async def healthz(request: Request) -> Response:
+        h = health()
+        return JSONResponse(h.as_json(), status_code=200 if h.healthy else 503,
+                            headers={"Cache-Control": "no-store"})
+
+    async def metrics_(request: Request) -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return Starlette(routes=[
+        Route("/healthz", healthz, methods=["GET", "HEAD"]),
+        Route("/metrics", metrics_, methods=["GET", "HEAD"]),
+        Route("/{path:path}", files, methods=["GET", "HEAD"]),
+    ], middleware=[Middleware(GZipMiddleware, minimum_size=500)])
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """Bind before anything else starts, so a taken port is one clear error."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        family, kind, proto, _, address = infos[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as exc:
+        raise FeedmakerError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    sock.setblocking(False)
+    return sock
+
+
+class Server(uvicorn.Server):
+    """uvicorn inside our own event loop: the daemon owns the signals, not uvicorn."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def make_server(app: Starlette, *, access_log: bool = False) -> Server:
+    config = uvicorn.Config(app, log_config=None, access_log=access_log, lifespan="off",
+                            timeout_graceful_shutdown=2, server_header=False)
+    return Server(config)
+
+
+async def serve_until(server: Server, sock: socket.socket, stop: asyncio.Event) -> None:
+    """Serve on `sock` until `stop` is set, then close connections (at most a few seconds)."""
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    stopper = asyncio.create_task(stop.wait())
+    await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    server.should_exit = True
+    stopper.cancel()
+    await task
