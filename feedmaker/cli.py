@@ -157,3 +157,36 @@ def _print_check(report: CheckReport, echo: Callable[[str], None]) -> None:
 
 
 __all__ = ["main", "published_of"]
+
+
+# -- the daemon (imported when used: `build` and `check` start without the server stack) -------
+@main.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Port to serve on.")
+@pass_config
+def run_cmd(obj: dict[str, Any], host: str, port: int) -> None:
+    """Poll every site on its interval and serve the feeds over HTTP, until stopped."""
+    from .daemon import run_daemon
+
+    config = _config(obj)
+    if not obj["verbose"]:  # one line per run per site, even without -v
+        logging.getLogger("feedmaker.run").setLevel(logging.INFO)
+    try:
+        asyncio.run(run_daemon(config, host, port, access_log=obj["verbose"] > 0))
+    except FeedmakerError as exc:
+        _fail(str(exc), EXIT_CONFIG)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Port to serve on.")
+@pass_config
+def serve_cmd(obj: dict[str, Any], host: str, port: int) -> None:
+    """Serve the feeds in out_dir over HTTP without polling (e.g. beside a cron'd build)."""
+    from .daemon import serve_only
+
+    config = _config(obj)
+    try:
+        asyncio.run(serve_only(config, host, port, access_log=obj["verbose"] > 0))
+    except FeedmakerError as exc:
+        _fail(str(exc), EXIT_CONFIG)
