@@ -135,7 +135,7 @@ class _Reader:
             return default
         value = self.table[name]
         kinds = kind if isinstance(kind, tuple) else (kind,)
-        if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
+        if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
             want = " or ".join(k.__name__ for k in kinds)
             raise self.error(name, f"expected {want}, got {type(value).__name__} {value!r}")
         return value

@@ -69,11 +69,11 @@ def decode_html(body: bytes, content_type: str | None) -> str:
         candidates.append(m2.group(1).decode("ascii", "ignore"))
     candidates += ["utf-8"]
     for name in candidates:
-        enc = _codec(name)
-        if enc is None:
+        codec = _codec(name)
+        if codec is None:
             continue
         try:
-            return body.decode(enc)
+            return body.decode(codec)
         except UnicodeDecodeError:
             continue
     return body.decode("cp1252", errors="replace")

@@ -35,7 +35,7 @@ def render_index(feeds: Sequence[Listed], public_url: str) -> bytes:
             f'href={quoteattr(public_url + f.path + "." + fmt)}>'
             for f in feeds if f.kind != "tag" for fmt in ("atom", "rss")]
     body: list[str] = []
-    for site, items in by_site.items():
+    for items in by_site.values():
         body.append(f"<section><h2>{escape(items[0].site_name)} "
                     f"<small class=\"state {escape(items[0].state)}\">{escape(items[0].state)}</small></h2>")
         for kind, heading in (("all", "Everything"), ("section", "Sections"), ("tag", "Tags")):

@@ -86,8 +86,10 @@ def _base_href(tree: LexborHTMLParser, page_url: str) -> str:
 
 def _next_page(tree: LexborHTMLParser, base: str, host: str, page_url: str) -> str | None:
     candidates = [n.attributes.get("href") for n in tree.css("link[rel~=next][href], a[rel~=next][href]")]
-    candidates += [n.attributes.get("href") for n in tree.css("a[href]")
-                   if _NEXT_TEXT.match(n.text() or "") or "next" in (n.attributes.get("class") or "").lower().split()]
+    for node in tree.css("a[href]"):
+        classes = (node.attributes.get("class") or "").lower().split()
+        if _NEXT_TEXT.match(node.text() or "") or "next" in classes:
+            candidates.append(node.attributes.get("href"))
     for href in candidates:
         url = absolute(href, base)
         if url and same_host(url, host) and canonical_url(url) != canonical_url(page_url):

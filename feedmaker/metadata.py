@@ -57,10 +57,10 @@ def _article_ld(tree: LexborHTMLParser) -> dict[str, Any]:
         for obj in _walk(data):
             types = obj.get("@type")
             names = {str(t).lower() for t in (types if isinstance(types, list) else [types])}
-            if names & ARTICLE_TYPES:
-                # A WebPage wrapper loses to a real article type when both are present.
-                if not best or ("webpage" in _types(best) and "webpage" not in names):
-                    best = obj
+            # A WebPage wrapper loses to a real article type when both are present.
+            if names & ARTICLE_TYPES and (
+                    not best or ("webpage" in _types(best) and "webpage" not in names)):
+                best = obj
     return best
 
 

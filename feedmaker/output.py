@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -46,10 +47,8 @@ def write_if_changed(out_dir: Path, relative: str, data: bytes) -> bool:
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except OSError as exc:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise OutputError(f"cannot write {target}: {exc}") from exc
     return True
 

@@ -57,7 +57,7 @@ def image_type(url: str) -> str:
     return guess if guess and guess.startswith("image/") else "image/jpeg"
 
 
-class _EnclosureEntry(BaseEntryExtension):
+class _EnclosureEntry(BaseEntryExtension):  # type: ignore[misc]
     """feedgen 1.0 drops rel/type from Atom entry links (a name-shadowing bug in entry.py), so
     the lead image is added to Atom entries here as <link rel="enclosure">."""
 
@@ -75,7 +75,7 @@ class _EnclosureEntry(BaseEntryExtension):
         return entry
 
 
-class _EnclosureExt(BaseExtension):
+class _EnclosureExt(BaseExtension):  # type: ignore[misc]
     pass
 
 
