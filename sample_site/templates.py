@@ -104,11 +104,11 @@ def _related(cat: Catalog, story: Story, n: int) -> list[Story]:
     paths = [s.path for s in listing]
     older = listing[paths.index(story.path) + 1 :] if story.path in paths else []
     fixed = [s for s in map(cat.story, cat.most_read) if s is not None]
-    picks: list[Story] = []
-    for s in older + fixed:
-        if s.path != story.path and s not in picks:
-            picks.append(s)
-    return picks[:n]
+    picks: dict[str, Story] = {}
+    for s in older[:n] + fixed:
+        if s.path != story.path:
+            picks.setdefault(s.path, s)
+    return list(picks.values())[:n]
 
 
 def _most_read(cat: Catalog, story: Story | None) -> str:

@@ -372,3 +372,39 @@ def test_stop_ends_a_drip_promptly() -> None:
         site.stop()
         assert time.monotonic() - start < 1
     client.close()
+
+
+# -- generated big site --------------------------------------------------------------------------
+def _pages(site: SampleSite, paths: list[str]) -> list[str]:
+    # Pages name their own origin (canonical, JSON-LD); drop it to compare two sites' bytes.
+    return [get(site, p).text.replace(site.origin, "ORIGIN") for p in paths]
+
+
+def test_big_site_sizes_and_furniture() -> None:
+    from sample_site.generate import TAGS
+
+    assert len(set(TAGS)) == 500
+    with SampleSite(articles=200, seed=5) as big:
+        assert len(big.catalog.sections) == 12
+        paths = big.article_paths()
+        assert len(paths) == 200
+        pages = _pages(big, paths)
+        for path, html in zip(paths, pages, strict=True):
+            assert 40_000 <= len(html.encode()) <= 150_000, path
+            assert 'id="cookie-banner"' in html and 'class="ticker"' in html
+        with_ld = sum('application/ld+json' in html for html in pages)
+        assert 0.3 < with_ld / len(pages) < 0.8
+        listing = get(big, big.catalog.sections["features"].path)
+        assert listing.status_code == 200 and 'rel="next"' in listing.text
+        new = big.publish("Sports", "Local club wins the cup", ["Football"])
+        assert new in get(big, "/news/sports").text and get(big, new).status_code == 200
+
+
+def test_big_site_is_deterministic() -> None:
+    with SampleSite(articles=200, seed=1) as a, SampleSite(articles=200, seed=1) as b:
+        paths = a.article_paths()[::20]
+        assert paths == b.article_paths()[::20]
+        assert _pages(a, paths) == _pages(b, paths)
+        assert get(a, "/news/health").headers["etag"] == get(b, "/news/health").headers["etag"]
+    with SampleSite(articles=200, seed=2) as c:
+        assert c.article_paths()[::20] != paths
