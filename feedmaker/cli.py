@@ -73,6 +73,9 @@ def build_cmd(obj: dict[str, Any], sites: tuple[str, ...]) -> None:
 
 def _summary(result: BuildResult) -> None:
     for r in result.sites:
+        click.echo(f"{r.site}: {r.state}, {r.new} new, {r.updated} updated, {r.feeds_written} file(s) "
+                   f"written, {r.requests} request(s) ({r.not_modified} not modified), "
+                   f"{r.skipped} skipped by robots.txt, {r.duration:.1f}s", err=True)
         for problem in r.problems:
             click.echo(f"{r.site}: {problem}", err=True)
     written = sum(r.feeds_written for r in result.sites) + result.index_written

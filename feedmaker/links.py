@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from .autolinks import pick_links
 from .config import LinkRules
 from .sanitize import clean_text
 from .urls import absolute, canonical_url, same_host, url_path
@@ -25,16 +26,44 @@ class Link:
     title: str  # the card's anchor text, used to notice an edited title
 
 
+RULES, AUTO, FALLBACK = "rules", "automatic", "automatic (the rules matched nothing)"
+
+
 @dataclass(frozen=True, slots=True)
 class Listing:
     links: tuple[Link, ...]
     next_url: str | None
+    source: str = RULES  # RULES, AUTO (no include rule) or FALLBACK (the rules found nothing)
 
 
 def parse_listing(html: str, page_url: str, section_url: str, rules: LinkRules,
                   site_host: str) -> Listing:
+    """Article links by the site's rules; without an include rule, by the automatic picker
+    (inside `selector`); and by the picker over the whole page when configured rules match
+    nothing, which usually means the site's layout changed."""
     tree = LexborHTMLParser(html)
     base = _base_href(tree, page_url)
+    next_url = _next_page(tree, base, site_host, page_url)
+    if rules.include is None:
+        found = _auto(tree, base, section_url, rules, site_host, rules.selector)
+        if found or rules.selector == LinkRules.selector:
+            return Listing(found, next_url, AUTO)
+    else:
+        found = _by_rules(tree, base, section_url, rules, site_host)
+        if found:
+            return Listing(found, next_url, RULES)
+    found = _auto(tree, base, section_url, rules, site_host, LinkRules.selector)
+    return Listing(found, next_url, FALLBACK if found else RULES)
+
+
+def _auto(tree: LexborHTMLParser, base: str, section_url: str, rules: LinkRules, host: str,
+          selector: str) -> tuple[Link, ...]:
+    return tuple(Link(url, title) for url, title in pick_links(tree, base, section_url, host, selector)
+                 if not any(p.search(url_path(url)) for p in rules.exclude))
+
+
+def _by_rules(tree: LexborHTMLParser, base: str, section_url: str, rules: LinkRules,
+              site_host: str) -> tuple[Link, ...]:
     found: dict[str, Link] = {}
     for node in _anchors(tree, rules.selector):
         url = absolute(node.attributes.get("href"), base)
@@ -48,7 +77,7 @@ def parse_listing(html: str, page_url: str, section_url: str, rules: LinkRules,
         # Cards often link an article twice (image, then headline): keep the longer text.
         if old is None or len(title) > len(old.title):
             found[url] = Link(url, title)
-    return Listing(tuple(found.values()), _next_page(tree, base, site_host, page_url))
+    return tuple(found.values())
 
 
 def _anchors(tree: LexborHTMLParser, selector: str) -> list[LexborNode]:
@@ -71,7 +100,7 @@ def _wanted(url: str, section_url: str, rules: LinkRules) -> bool:
 
 
 def default_include(path: str, section_path: str) -> bool:
-    """Without an include rule: deeper than the section page, and not site furniture."""
+    """Deeper than the section page, and not site furniture (the picker's loosest fallback)."""
     prefix = section_path.rstrip("/") + "/"
     if not path.startswith(prefix) or len(path.rstrip("/")) <= len(prefix):
         return False

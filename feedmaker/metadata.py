@@ -250,3 +250,83 @@ def h1_title(m: PageMeta) -> str | None:
 def rel_tags(m: PageMeta) -> list[str] | None:
     tags = [clean_text(n.text(separator=" ")) for n in m.tree.css('a[rel~="tag"]')]
     return list(dict.fromkeys(t for t in tags if t)) or None
+
+
+# Links to a tag/topic page, the commonest unmarked way of listing an article's tags.
+_TAG_HREF = re.compile(r"/(tags?|topics?|keywords?|subjects?|themen|schlagworte?)/[^/?#]+/?$", re.I)
+_TAG_LISTS = (".tags a, .tag-list a, .post-tags a, .entry-tags a, .article-tags a, .story-tags a, "
+              ".keywords a, .topics a")
+_OUTSIDE = ("nav", "header", "footer", "aside", "form")
+
+
+def _in_furniture(node: Any) -> bool:
+    cur = node.parent
+    while cur is not None and cur.tag not in ("body", "html"):
+        if cur.tag in _OUTSIDE and cur.tag != "header" and cur.tag != "footer" or \
+                cur.tag in ("header", "footer") and not _inside(cur, "article"):
+            return True
+        cur = cur.parent
+    return False
+
+
+def _inside(node: Any, tag: str) -> bool:
+    cur = node.parent
+    while cur is not None:
+        if cur.tag == tag:
+            return True
+        cur = cur.parent
+    return False
+
+
+def md_tags(m: PageMeta) -> list[str] | None:
+    """Microdata keywords, else the links of a tag list or to tag pages outside page furniture."""
+    node = m.tree.css_first('[itemprop="keywords"]:not(meta)')
+    if node is not None:
+        tags = split_keywords(node.attributes.get("content") or node.text(separator=", "))
+        if tags:
+            return tags
+    nodes = [n for n in m.tree.css(_TAG_LISTS) if not _in_furniture(n)]
+    if not nodes:
+        nodes = [n for n in m.tree.css("a[href]")
+                 if _TAG_HREF.search(n.attributes.get("href") or "") and not _in_furniture(n)]
+    tags = [clean_text(n.text(separator=" ")) for n in nodes]
+    return list(dict.fromkeys(t for t in tags if t and len(t) < 80)) or None
+
+
+def md_title(m: PageMeta) -> str | None:
+    return _node_text(m, '[itemprop="headline"]:not(meta)')
+
+
+def md_modified(m: PageMeta) -> str | None:
+    node = m.tree.css_first('[itemprop="dateModified"]')
+    return node.attributes.get("content") or node.attributes.get("datetime") or node.text() \
+        if node else None
+
+
+def md_image(m: PageMeta) -> str | None:
+    """Microdata image, else the first figure's image in the article (the lead picture)."""
+    for css in ('[itemprop="image"]', "article figure img, main figure img, figure img"):
+        node = m.tree.css_first(css)
+        if node is None:
+            continue
+        if node.tag not in ("img", "meta", "link", "source"):
+            node = node.css_first("img") or node
+        attrs = node.attributes
+        for key in ("content", "href", "data-src", "data-lazy-src", "data-original", "src"):
+            value = attrs.get(key)
+            if value and not value.startswith("data:"):
+                return value
+    return None
+
+
+_SUMMARY_CSS = ('[itemprop="description"]:not(meta), .article-summary, .standfirst, .article-dek, '
+                ".dek, .lede, .article-lead, .summary, .subtitle, .excerpt")
+
+
+def md_summary(m: PageMeta) -> str | None:
+    """A visible standfirst under the headline, from microdata or the usual class names."""
+    for node in m.tree.css(_SUMMARY_CSS)[:3]:
+        text = clean_text(node.text(separator=" "))
+        if len(text) >= 20 and not _in_furniture(node):
+            return text
+    return None

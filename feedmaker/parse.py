@@ -41,15 +41,18 @@ Source = Callable[[md.PageMeta], Any]
 HEURISTIC = "heuristic"
 # field -> ordered (label, source) pairs tried after the site's CSS rule.
 FALLBACKS: dict[str, tuple[tuple[str, Source], ...]] = {
-    "title": (("JSON-LD", md.ld_title), ("OpenGraph", md.og_title), (HEURISTIC, md.h1_title)),
+    "title": (("JSON-LD", md.ld_title), ("OpenGraph", md.og_title), ("microdata", md.md_title),
+              (HEURISTIC, md.h1_title)),
     "author": (("JSON-LD", md.ld_author), ("meta", md.og_author), (HEURISTIC, md.md_author)),
     "published": (("JSON-LD", md.ld_published), ("meta", md.og_published),
                   ("microdata", md.md_published), (HEURISTIC, md.time_published),
                   (HEURISTIC, md.visible_date)),
-    "updated": (("JSON-LD", md.ld_modified), ("meta", md.og_modified)),
-    "image": (("JSON-LD", md.ld_image), ("OpenGraph", md.og_image)),
-    "tags": (("JSON-LD", md.ld_tags), ("meta", md.og_tags), (HEURISTIC, md.rel_tags)),
-    "summary": (("JSON-LD", md.ld_description), ("OpenGraph", md.og_description)),
+    "updated": (("JSON-LD", md.ld_modified), ("meta", md.og_modified), ("microdata", md.md_modified)),
+    "image": (("JSON-LD", md.ld_image), ("OpenGraph", md.og_image), (HEURISTIC, md.md_image)),
+    "tags": (("JSON-LD", md.ld_tags), ("meta", md.og_tags), ("rel=tag", md.rel_tags),
+             (HEURISTIC, md.md_tags)),
+    "summary": (("JSON-LD", md.ld_description), ("OpenGraph", md.og_description),
+                (HEURISTIC, md.md_summary)),
 }
 
 

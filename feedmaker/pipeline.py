@@ -41,6 +41,7 @@ class SiteResult:
     feeds_written: int = 0
     requests: int = 0
     skipped: int = 0  # robots.txt-disallowed articles
+    failed: set[str] = field(default_factory=set)  # listed articles that could not be stored
     not_modified: int = 0  # section pages answered 304
     problems: list[str] = field(default_factory=list)
     blocked: bool = False
@@ -99,9 +100,14 @@ async def poll_site(site: SiteConfig, config: Config, store: Store, fetcher: Fet
     except (OutputError, OSError) as exc:
         result.problems.append(f"writing feeds: {exc}")
     # Validators are kept only once their pages' articles are safely stored, so a failed run
-    # is not mistaken for "nothing new" by the next conditional request.
-    for url, (etag, modified) in validators.items():
-        store.save_validators(url, etag, modified)
+    # is not mistaken for "nothing new" by the next conditional request: a section that listed
+    # an article we could not fetch is read in full next time, and the article retried.
+    retry = {slug for url in result.failed for slug in listed[url].sections}
+    for title, url in site.sections.items():
+        if slugs[title] in retry:
+            store.forget_validators([url])
+        elif url in validators:
+            store.save_validators(url, *validators[url])
     result.requests = fetcher.stats.requests - before
     result.duration = time.monotonic() - started
     store.record_run(result.record(clock()))
@@ -176,13 +182,16 @@ async def _fetch_article(site: SiteConfig, store: Store, fetcher: Fetcher, url: 
         return
     except BlockedError as exc:
         result.blocked = True
+        result.failed.add(url)
         result.problems.append(f"article {url}: blocked: {exc}")
         return
     except FeedmakerError as exc:
+        result.failed.add(url)
         result.problems.append(f"article {url}: {exc}")
         log.warning("%s: article skipped: %s", site.key, exc)
         return
     except Exception as exc:  # a parser bug on odd markup costs one article, not the site
+        result.failed.add(url)
         result.problems.append(f"article {url}: cannot parse: {exc!r}")
         log.exception("%s: article skipped, parser failed on %s", site.key, url)
         return

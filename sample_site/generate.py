@@ -44,14 +44,15 @@ _VERBS = ("warn of", "debate", "push for", "reject", "welcome", "prepare for", "
 _OBJECTS = ("rising prices", "new rules", "fuel shortages", "the water crisis", "power cuts",
             "budget cuts", "a new trade deal", "hospital closures", "heat records",
             "school reforms", "the election delay", "port congestion")
-_WORDS = tuple(
+_FILLER = (
     "the government said on Monday that new measures would take effect next month while "
     "critics argued the plan did little to address the underlying causes of the crisis and "
     "residents described long queues rising prices and frequent power cuts across the city "
     "analysts expect further talks between the parties in the coming weeks as pressure grows "
     "from international lenders regional partners and local communities to reach agreement on "
     "budget reform energy supply water management public health education and infrastructure"
-).split()
+)
+_WORDS = tuple(_FILLER.split())
 _FLAVOURS = ("", "", "", " – as one official put it", " &amp; more", " (صمود)", " 🌍",
              ' &quot;in good faith&quot;')
 
