@@ -54,6 +54,8 @@ def resolve(root: Path, url_path: str) -> Path | None:
             return None
         if target.is_dir():
             target = target / "index.html"
+        elif url_path.endswith("/"):  # "feed.atom/": a file is not a directory
+            return None
         return target if target.is_file() else None
     except (OSError, ValueError):
         return None
