@@ -143,6 +143,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._admin()
         self._record = self.server.site._log(self.command, self.path, dict(self.headers.items()))
         if self.command not in ("GET", "HEAD"):
+            self.close_connection = True  # its body is unread, so the connection is spent
             return self._json(405, {"error": "method not allowed"})
         fault = self.server.site._fault_for(self.path)
         if fault is not None:
