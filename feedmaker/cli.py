@@ -175,6 +175,8 @@ def run_cmd(obj: dict[str, Any], host: str, port: int) -> None:
     config = _config(obj)
     if not obj["verbose"]:  # one line per run per site, even without -v
         logging.getLogger("feedmaker.run").setLevel(logging.INFO)
+    if obj["verbose"] < 2:  # APScheduler's own two lines per job are debug output
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
     try:
         asyncio.run(run_daemon(config, host, port, access_log=obj["verbose"] > 0))
     except FeedmakerError as exc:

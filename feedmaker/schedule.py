@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -29,6 +30,8 @@ log = logging.getLogger("feedmaker.run")
 
 MAX_BACKOFF = 6 * 3600.0  # the longest a failing site waits, unless its interval is longer
 MAX_RETRY_AFTER = 24 * 3600.0  # a Retry-After beyond a day is more likely a bug than a plan
+# A fetcher caches robots.txt for its life; RFC 9309 asks that a cached copy not outlive a day.
+FETCHER_LIFETIME = 24 * 3600.0
 
 
 def next_delay(interval: float, failures: int, retry_after: float | None = None) -> float:
@@ -60,6 +63,7 @@ class Scheduler:
             lambda key: make_fetcher(config, config.sites[key]))
         # One fetcher per site: its own User-Agent, and request counts that are the site's alone.
         self._fetchers: dict[str, Fetcher] = {}
+        self._fetched_since: dict[str, float] = {}  # when each fetcher was made (monotonic)
         self._delays: dict[str, float] = {}  # the interval each job's trigger now has
         self._running: set[asyncio.Task[SiteResult]] = set()
         self._stopping = False
@@ -70,6 +74,7 @@ class Scheduler:
         now = datetime.now(UTC)
         for key, site in self.config.sites.items():
             self._fetchers[key] = self._make_fetcher(key)
+            self._fetched_since[key] = time.monotonic()
             h = self.health.sites[key]
             delay = next_delay(site.interval, h.failures)
             # A site that was backing off when the daemon stopped does not get hammered by a
@@ -113,7 +118,7 @@ class Scheduler:
     async def poll(self, key: str) -> SiteResult:
         """Poll one site now, record the run, rewrite the index, and set when the next poll is."""
         site = self.config.sites[key]
-        fetcher = self._fetchers[key]
+        fetcher = await self._fetcher(key)
         before = Counter(fetcher.stats.by_status)
         try:
             result = await poll_site(site, self.config, self.store, fetcher, clock=self.clock)
@@ -138,6 +143,13 @@ class Scheduler:
         for problem in result.problems:
             log.warning("%s: %s", key, problem)
         return result
+
+    async def _fetcher(self, key: str) -> Fetcher:
+        if time.monotonic() - self._fetched_since[key] > FETCHER_LIFETIME:
+            await self._fetchers[key].aclose()
+            self._fetchers[key] = self._make_fetcher(key)
+            self._fetched_since[key] = time.monotonic()
+        return self._fetchers[key]
 
     def _reschedule(self, key: str, delay: float) -> datetime | None:
         """Give the job a new period when backoff starts, grows or ends; otherwise leave it
