@@ -67,13 +67,22 @@ async def build(config: Config, sites: Sequence[str] = (), *,
         async with make_fetcher(config, transport=transport) as fetcher:
             results = await asyncio.gather(*(
                 _guarded(site, config, store, fetcher, clock, progress) for site in chosen))
-        states = {r.site: r.state for r in results}
+        states, before = {r.site: r.state for r in results}, {}
         for site in config.sites:
-            if site not in states:
-                last = store.last_runs(site)
-                states[site] = last[0].state if last else "ok"
-        written = publish_index(config, store, states)
+            runs = store.last_runs(site, 2)
+            states.setdefault(site, runs[0].state if runs else "ok")
+            before[site] = runs[1].state if site in sites_polled(results) and len(runs) > 1 else \
+                states[site]
+        # The index lists feed sizes and site states: with neither changed it is left alone,
+        # which keeps a warm poll of a big site cheap.
+        stale = any(r.feeds_written for r in results) or states != before or not all(
+            (config.out_dir / name).exists() for name in ("index.html", "feeds.opml"))
+        written = publish_index(config, store, states) if stale else 0
     return BuildResult(list(results), written)
+
+
+def sites_polled(results: Sequence[SiteResult]) -> set[str]:
+    return {r.site for r in results}
 
 
 async def _guarded(site: SiteConfig, config: Config, store: Store, fetcher: Fetcher,
