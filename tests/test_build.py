@@ -65,7 +65,7 @@ def test_entry_fields(site: SampleSite, config_path: Path) -> None:
     assert "<p>" in content
     rss = parse_feed(out / "tags/cell-therapy.rss")
     item = rss.entries[0]
-    assert item.id == entry.id and item.enclosures and item.enclosures[0].href.startswith("http")
+    assert item.id == entry.id and item.media_thumbnail[0]["url"].startswith("http")
     assert item.published_parsed == entry.published_parsed
 
 
