@@ -26,6 +26,7 @@ class Link:
     title: str  # the card's anchor text, used to notice an edited title
 
 
+DEFAULT_SELECTOR = "a[href]"
 RULES, AUTO, FALLBACK = "rules", "automatic", "automatic (the rules matched nothing)"
 
 
@@ -33,27 +34,29 @@ RULES, AUTO, FALLBACK = "rules", "automatic", "automatic (the rules matched noth
 class Listing:
     links: tuple[Link, ...]
     next_url: str | None
-    source: str = RULES  # RULES, AUTO (no include rule) or FALLBACK (the rules found nothing)
+    source: str = RULES  # RULES, AUTO (no include rule) or FALLBACK (see `fallback`)
+    # When configured rules match nothing (usually a layout change), what the automatic picker
+    # finds instead; the caller decides whether to use it, and says so.
+    fallback: tuple[Link, ...] = ()
 
 
 def parse_listing(html: str, page_url: str, section_url: str, rules: LinkRules,
                   site_host: str) -> Listing:
-    """Article links by the site's rules; without an include rule, by the automatic picker
-    (inside `selector`); and by the picker over the whole page when configured rules match
-    nothing, which usually means the site's layout changed."""
+    """Article links by the site's rules, or by the automatic picker (inside `selector`) when
+    there is no include rule."""
     tree = LexborHTMLParser(html)
     base = _base_href(tree, page_url)
     next_url = _next_page(tree, base, site_host, page_url)
     if rules.include is None:
         found = _auto(tree, base, section_url, rules, site_host, rules.selector)
-        if found or rules.selector == LinkRules.selector:
+        if found or rules.selector == DEFAULT_SELECTOR:
             return Listing(found, next_url, AUTO)
     else:
         found = _by_rules(tree, base, section_url, rules, site_host)
         if found:
             return Listing(found, next_url, RULES)
-    found = _auto(tree, base, section_url, rules, site_host, LinkRules.selector)
-    return Listing(found, next_url, FALLBACK if found else RULES)
+    fallback = _auto(tree, base, section_url, rules, site_host, DEFAULT_SELECTOR)
+    return Listing((), next_url, RULES, fallback)
 
 
 def _auto(tree: LexborHTMLParser, base: str, section_url: str, rules: LinkRules, host: str,

@@ -256,14 +256,14 @@ def rel_tags(m: PageMeta) -> list[str] | None:
 _TAG_HREF = re.compile(r"/(tags?|topics?|keywords?|subjects?|themen|schlagworte?)/[^/?#]+/?$", re.I)
 _TAG_LISTS = (".tags a, .tag-list a, .post-tags a, .entry-tags a, .article-tags a, .story-tags a, "
               ".keywords a, .topics a")
-_OUTSIDE = ("nav", "header", "footer", "aside", "form")
+_FURNITURE = ("nav", "aside", "form")
 
 
 def _in_furniture(node: Any) -> bool:
+    """Inside navigation, a sidebar, or the page's own header/footer (an article's are fine)."""
     cur = node.parent
     while cur is not None and cur.tag not in ("body", "html"):
-        if cur.tag in _OUTSIDE and cur.tag != "header" and cur.tag != "footer" or \
-                cur.tag in ("header", "footer") and not _inside(cur, "article"):
+        if cur.tag in _FURNITURE or (cur.tag in ("header", "footer") and not _inside(cur, "article")):
             return True
         cur = cur.parent
     return False
