@@ -104,13 +104,16 @@ News = "/news"
         wait_for(lambda: "Parliament passes the budget" in _titles(d, "/sample/all.atom"),
                  what="the new article on the healthy site")
 
-        # Every site failing: 503.
+        # The healthy site now answers with a challenge page: blocked, and every site is down.
+        feeds = _files(tmp_path / "feeds" / "sample")
         for path in SECTIONS:
-            site.set_fault(path, "status", code=500)
+            site.set_fault(path, "challenge")
         wait_for(lambda: d.get("/healthz").status_code == 503, what="503 from /healthz")
         assert d.health()["status"] == "failing"
-        assert _titles(d, "/sample/all.atom")  # the last good feeds are still served
-        assert '<small class="state failing">failing</small>' in d.get("/").text
+        assert d.health()["sites"]["sample"]["state"] == "blocked"
+        assert '<small class="state blocked">blocked</small>' in d.get("/").text
+        assert _files(tmp_path / "feeds" / "sample") == feeds  # the last good feeds, untouched
+        assert "Parliament passes the budget" in _titles(d, "/sample/all.atom")
 
 
 def test_sigint_during_a_slow_poll_exits_cleanly(tmp_path: Path, site: SampleSite) -> None:
