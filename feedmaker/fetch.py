@@ -52,9 +52,9 @@ class FetchStats:
 
 
 def decode_html(body: bytes, content_type: str | None) -> str:
-    """Bytes -> text: BOM, then the HTTP charset if it decodes cleanly, then <meta>, then
-    UTF-8, then windows-1252 (which never fails). A wrong header charset is common, so it
-    only wins when the bytes agree with it."""
+    """Bytes -> text: BOM, then UTF-8 when the bytes are valid non-ASCII UTF-8, then the HTTP
+    charset if it decodes cleanly, then <meta>, then windows-1252 (which never fails). A wrong
+    header charset is common, so it only wins when the bytes agree with it."""
     for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"),
                      (codecs.BOM_UTF16_BE, "utf-16")):
         if body.startswith(bom):
@@ -67,6 +67,14 @@ def decode_html(body: bytes, content_type: str | None) -> str:
     m2 = _META_CHARSET.search(body[:4096])
     if m2:
         candidates.append(m2.group(1).decode("ascii", "ignore"))
+    # Bytes that decode as UTF-8 and are not plain ASCII are UTF-8 whatever the label says:
+    # legacy single-byte text almost never forms valid multi-byte sequences by accident, and
+    # a server-wide "charset=iso-8859-1" over UTF-8 pages is the classic wrong header.
+    if not body.isascii():
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     candidates += ["utf-8"]
     for name in candidates:
         codec = _codec(name)
