@@ -64,9 +64,8 @@ async def build(config: Config, sites: Sequence[str] = (), *,
     chosen = select_sites(config, sites)
     prepare_out_dir(config)
     with StateLock(config.state, wait=lock_wait), Store(config.state) as store:
-        async with make_fetcher(config, transport=transport) as fetcher:
-            results = await asyncio.gather(*(
-                _guarded(site, config, store, fetcher, clock, progress) for site in chosen))
+        results = await asyncio.gather(*(
+            _guarded(site, config, store, transport, clock, progress) for site in chosen))
         states, before = {r.site: r.state for r in results}, {}
         for site in config.sites:
             runs = store.last_runs(site, 2)
@@ -85,11 +84,14 @@ def sites_polled(results: Sequence[SiteResult]) -> set[str]:
     return {r.site for r in results}
 
 
-async def _guarded(site: SiteConfig, config: Config, store: Store, fetcher: Fetcher,
-                   clock: Clock, progress: Progress | None) -> SiteResult:
-    """A bug met on one site is that site's failure, not the build's."""
+async def _guarded(site: SiteConfig, config: Config, store: Store,
+                   transport: httpx.AsyncBaseTransport | None, clock: Clock,
+                   progress: Progress | None) -> SiteResult:
+    """A bug met on one site is that site's failure, not the build's. Each site gets its own
+    client (its own User-Agent, request counts and robots.txt cache), as in the daemon."""
     try:
-        return await poll_site(site, config, store, fetcher, clock=clock, progress=progress)
+        async with make_fetcher(config, site, transport) as fetcher:
+            return await poll_site(site, config, store, fetcher, clock=clock, progress=progress)
     except Exception as exc:
         log.exception("%s: poll failed", site.key)
         result = SiteResult(site.key, clock())
