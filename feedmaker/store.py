@@ -70,6 +70,16 @@ _MIGRATIONS: tuple[str, ...] = (
         site TEXT PRIMARY KEY, fingerprint TEXT
     );
     """,
+    # Rule health: per site, the last measured figures of each section's links ("links", title)
+    # and each article field ("field", name), and the most the configured rule ever matched.
+    """
+    CREATE TABLE rule_health (
+        site TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL,
+        total INTEGER NOT NULL, filled INTEGER NOT NULL, sources TEXT NOT NULL,
+        rule TEXT, rule_hits INTEGER NOT NULL, ever INTEGER NOT NULL, at TEXT NOT NULL,
+        PRIMARY KEY (site, kind, name)
+    );
+    """,
 )
 
 
@@ -101,6 +111,21 @@ class RunRecord:
     updated_articles: int = 0
     feeds_written: int = 0
     requests: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class HealthRow:
+    """One build's figures for a section's links (kind "links") or an article field ("field")."""
+
+    kind: str
+    name: str
+    total: int  # links picked / articles parsed
+    filled: int  # of those, how many got a value (links: all of them)
+    sources: dict[str, int]  # where the values came from -> how many
+    rule: str | None  # the configured rule, if any
+    rule_hits: int  # how many the configured rule itself matched
+    ever: int = 0  # the most the rule has matched in any build
+    at: datetime | None = None
 
 
 def digest(article: Article) -> str:
@@ -350,6 +375,27 @@ class Store:
     def set_fingerprint(self, site: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO site_state (site, fingerprint) VALUES (?,?)",
                         (site, value))
+
+
+    # --- rule health --------------------------------------------------------------------------
+    def save_rule_health(self, site: str, rows: Iterable[HealthRow], at: datetime) -> None:
+        """Replace the figures of the measured sections/fields, keeping the best-ever hit count."""
+        with self.transaction():
+            for r in rows:
+                self.db.execute(
+                    "INSERT INTO rule_health (site, kind, name, total, filled, sources, rule,"
+                    " rule_hits, ever, at) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (site, kind, name)"
+                    " DO UPDATE SET total=excluded.total, filled=excluded.filled,"
+                    " sources=excluded.sources, rule=excluded.rule, rule_hits=excluded.rule_hits,"
+                    " ever=CASE WHEN excluded.rule IS rule THEN max(ever, excluded.ever)"
+                    " ELSE excluded.ever END, at=excluded.at",
+                    (site, r.kind, r.name, r.total, r.filled, json.dumps(r.sources), r.rule,
+                     r.rule_hits, max(r.ever, r.rule_hits), _iso(at)))
+
+    def rule_health(self, site: str) -> list[HealthRow]:
+        rows = self.db.execute("SELECT * FROM rule_health WHERE site=? ORDER BY kind, rowid", (site,))
+        return [HealthRow(r["kind"], r["name"], r["total"], r["filled"], json.loads(r["sources"]),
+                          r["rule"], r["rule_hits"], r["ever"], _dt(r["at"])) for r in rows]
 
 
 def _article(r: sqlite3.Row) -> Article:
