@@ -16,10 +16,11 @@ from datetime import UTC, datetime
 from .config import Config, SiteConfig
 from .errors import BlockedError, FeedmakerError, FetchError, OutputError, RobotsDenied
 from .fetch import Fetcher
-from .links import Link, parse_listing
+from .links import FALLBACK, Link, Listing, parse_listing
 from .model import Article
 from .parse import parse_article
 from .publish import publish_site
+from .rulehealth import RuleHealth
 from .slug import assign_slugs
 from .store import RunRecord, Store
 
@@ -47,6 +48,12 @@ class SiteResult:
     blocked: bool = False
     retry_after: float | None = None
     duration: float = 0.0
+    health: RuleHealth = field(default_factory=RuleHealth)
+
+    @property
+    def warnings(self) -> list[str]:
+        """Rules that used to match and now do not: loud, but the run still counts as ok."""
+        return self.health.warnings
 
     @property
     def ok(self) -> bool:
@@ -75,7 +82,7 @@ async def poll_site(site: SiteConfig, config: Config, store: Store, fetcher: Fet
                     clock: Clock = utcnow, progress: Progress | None = None) -> SiteResult:
     started = time.monotonic()
     before = fetcher.stats.requests
-    result = SiteResult(site.key, clock())
+    result = SiteResult(site.key, clock(), health=RuleHealth.of(store.rule_health(site.key)))
     slugs = assign_slugs(site.sections)
     validators: dict[str, tuple[str | None, str | None]] = {}
     listed: dict[str, _Listed] = {}
@@ -110,6 +117,7 @@ async def poll_site(site: SiteConfig, config: Config, store: Store, fetcher: Fet
             store.save_validators(url, *validators[url])
     result.requests = fetcher.stats.requests - before
     result.duration = time.monotonic() - started
+    _save_health(site, store, result, clock())
     store.record_run(result.record(clock()))
     return result
 
@@ -119,6 +127,7 @@ async def _read_section(site: SiteConfig, title: str, url: str, store: Store, fe
                         ) -> list[Link]:
     links: list[Link] = []
     page_url: str | None = url
+    fell_back = False  # the rules stopped matching: later pages use the automatic picks too
     for number in range(site.pages):
         if page_url is None:
             break
@@ -145,13 +154,20 @@ async def _read_section(site: SiteConfig, title: str, url: str, store: Store, fe
             result.problems.append(f"section {title!r}: cannot parse {page_url}: {exc!r}")
             return links
         if number == 0:
+            if not listing.links and listing.fallback and result.health.worked_before(title):
+                result.health.fell_back(site, title, listing)
+                listing, fell_back = Listing(listing.fallback, listing.next_url, FALLBACK), True
             if not listing.links:
+                hint = f"; the automatic picker finds {len(listing.fallback)}, remove [links]?" \
+                    if listing.fallback else ""
                 result.problems.append(
                     f"section {title!r}: no article links matched on {page_url} "
-                    "(has the page layout changed? try `feedmaker check`)")
+                    f"(has the page layout changed? try `feedmaker check`){hint}")
+                result.health.section(site, title, listing, 0)
                 return []
+            result.health.section(site, title, listing, len(listing.links))
             validators[page_url] = (page.etag, page.last_modified)
-        links.extend(listing.links)
+        links.extend(listing.fallback if fell_back and not listing.links else listing.links)
         page_url = listing.next_url
     return links
 
@@ -199,8 +215,17 @@ async def _fetch_article(site: SiteConfig, store: Store, fetcher: Fetcher, url: 
         if progress:
             progress("article", 1)
     article: Article = parsed.article
+    result.health.article(parsed.sources)
     saved = store.save_article(site.key, article, aliases=[url], sections=listed.sections,
                                listed_title=listed.title, now=clock())
     dirty |= saved.feeds
     result.new += saved.new
     result.updated += saved.changed
+
+
+def _save_health(site: SiteConfig, store: Store, result: SiteResult, now: datetime) -> None:
+    """Record what the rules matched; warn (loudly, without failing the run) about broken ones."""
+    result.health.warnings.extend(result.health.field_warnings(site))
+    for warning in result.health.warnings:
+        log.warning("%s: %s", site.key, warning)
+    store.save_rule_health(site.key, result.health.rows(site), now)
