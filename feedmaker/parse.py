@@ -21,7 +21,7 @@ from .dates import parse_date
 from .errors import ParseError
 from .extract import extract_body
 from .model import Article
-from .sanitize import clean_html, clean_text, html_to_text, truncate_text
+from .sanitize import clean_html, clean_text, has_text, html_to_text, truncate_text
 from .urls import absolute, canonical_url, same_host, url_path
 
 MAX_TAGS = 40
@@ -201,12 +201,12 @@ def _content(tree: LexborHTMLParser, meta: md.PageMeta, rule: Rule | None,
             _strip_junk(node)
             parts.append(node.attributes.get(rule.attr) or "" if rule.attr else node.inner_html or "")
         html = clean_html("".join(parts), url)
-        if html_to_text(html).strip():
+        if has_text(html):
             return html, f"selector {rule}"
     body = extract_body(tree)  # mutates the tree: every other field is already read
     if body:
         html = clean_html(body, url)
-        if html_to_text(html).strip():
+        if has_text(html):
             return html, HEURISTIC
     text = md.ld_body(meta)
     if text:

@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from feedmaker.urls import absolute
 
-__all__ = ["clean_html", "clean_text", "html_to_text", "truncate_text", "xml_safe"]
+__all__ = ["clean_html", "clean_text", "has_text", "html_to_text", "truncate_text", "xml_safe"]
 
 _ALLOWED_TAGS = frozenset({
     "p", "br", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre",
@@ -65,6 +65,7 @@ _EMPTY_WRAPPER = re.compile(
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _C0_FORBIDDEN = bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0e, 0x20))
 _TAG_LIKE = re.compile(r"<[A-Za-z!/?]")
+_TEXT_RUN = re.compile(r"(?:^|>)([^<>]+)")  # text between tags, not the tags themselves
 _BLOCKS = (
     "address, article, aside, blockquote, dd, div, dl, dt, figcaption, figure, footer, form, "
     "h1, h2, h3, h4, h5, h6, header, hr, li, main, nav, ol, p, pre, section, table, tr, ul"
@@ -106,6 +107,13 @@ def html_to_text(fragment: str) -> str:
         node.insert_after(" ")
     lines = (" ".join(line.split()) for line in xml_safe(tree.text(deep=True)).split(_BREAK))
     return "\n".join(line for line in lines if line)
+
+
+def has_text(cleaned: str) -> bool:
+    """Whether markup from `clean_html` shows any text: what `html_to_text(cleaned).strip()` says,
+    but it stops at the first word instead of laying out a whole 100 KB body."""
+    # clean_html has dropped scripts, styles and comments: every text run is shown text.
+    return any(html.unescape(run[1]).replace(_BREAK, "").strip() for run in _TEXT_RUN.finditer(cleaned))
 
 
 def truncate_text(text: str, limit: int = 300) -> str:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from feedmaker.sanitize import clean_html, clean_text, html_to_text, truncate_text, xml_safe
+from feedmaker.sanitize import clean_html, clean_text, has_text, html_to_text, truncate_text, xml_safe
 
 BASE = "https://site.com/news/story"
 REL = 'rel="noopener noreferrer"'
@@ -237,3 +237,13 @@ def test_truncate_text_respects_the_limit(text: str, limit: int) -> None:
         assert out == text
     else:
         assert out.endswith("…") or limit == 0
+
+
+@pytest.mark.parametrize("fragment", [
+    "", "<p></p>", "<p> \n </p>", "<p>&nbsp;</p>", '<figure><img src="http://x/a.jpg"></figure>',
+    "<p>word</p>", "plain", "<div><p></p><p>late &amp; last</p></div>", "<p>&#233;</p>",
+    "<br><br>", "<ul><li> </li><li>x</li></ul>",
+])
+def test_has_text_agrees_with_html_to_text(fragment: str) -> None:
+    cleaned = clean_html(fragment, "http://example.com/")
+    assert has_text(cleaned) == bool(html_to_text(cleaned).strip())
