@@ -10,6 +10,8 @@ from .config import Config, SiteConfig
 from .errors import FeedmakerError
 from .links import Link, parse_listing
 from .parse import Parsed, parse_article
+from .rulehealth import describe
+from .store import HealthRow, Store
 from .urls import canonical_url
 
 
@@ -29,6 +31,11 @@ class CheckReport:
     article_url: str | None = None
     parsed: Parsed | None = None
     article_error: str | None = None
+    health: list[HealthRow] = field(default_factory=list)  # what the last builds' rules matched
+
+    def health_lines(self) -> list[str]:
+        """Rule health from the state file, one line per section and field."""
+        return [f"  {r.kind} {r.name}: {describe(r)}" for r in self.health]
 
 
 async def check_site(config: Config, site: SiteConfig, article_url: str | None = None, *,
@@ -44,7 +51,11 @@ async def check_site(config: Config, site: SiteConfig, article_url: str | None =
                 page = await fetcher.get(url, allowed_hosts=site.allowed_hosts)
                 listing = parse_listing(page.text, page.url, url, site.links, site.host)
                 report.links, report.next_url = list(listing.links), listing.next_url
-                if not listing.links:
+                if not listing.links and listing.fallback:
+                    report.links = list(listing.fallback)
+                    report.error = (f"the link rules matched nothing; the automatic picker finds "
+                                    f"{len(listing.fallback)} (shown)")
+                elif not listing.links:
                     report.error = "no article links matched"
             except FeedmakerError as exc:
                 report.error = str(exc)
@@ -56,4 +67,7 @@ async def check_site(config: Config, site: SiteConfig, article_url: str | None =
                 result.parsed = parse_article(page.text, page.url, site)
             except FeedmakerError as exc:
                 result.article_error = str(exc)
+    if config.state.exists():
+        with Store(config.state) as store:
+            result.health = store.rule_health(site.key)
     return result

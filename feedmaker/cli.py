@@ -125,6 +125,8 @@ def check_cmd(obj: dict[str, Any], site: str, url: str | None) -> None:
 
 def _print_check(report: CheckReport, echo: Callable[[str], None]) -> None:
     echo(f"{report.site.name} ({report.site.url})")
+    if report.health:
+        echo("rule health (last build):\n" + "\n".join(report.health_lines()))
     for s in report.sections:
         status = f"ERROR: {s.error}" if s.error and not s.links else f"{len(s.links)} article links"
         echo(f"\nsection {s.title!r}  {s.url}\n  {status}")

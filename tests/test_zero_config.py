@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import httpx
-from conftest import write_config
+from conftest import run_cli, write_config
 
 from feedmaker.build import build
 from feedmaker.config import load_config
@@ -107,6 +107,10 @@ def test_a_rule_that_stops_matching_falls_back_loudly(site: SampleSite, tmp_path
     health = after["links", "Health"]
     assert health.rule_hits == 0 and health.ever == before["links", "Health"].ever
     assert list(health.sources) == ["automatic (the rules matched nothing)"]
+    shown = run_cli("-c", str(config), "check", "sample").stdout
+    assert "rule health (last build):" in shown
+    assert "links Health: 10/10 from automatic (the rules matched nothing) 10  ⚠ rule" in shown
+    assert "field published: " in shown
 
 
 def test_a_rule_that_never_matched_is_an_error_not_a_fallback(site: SampleSite,
