@@ -1,0 +1,145 @@
+"""One measurement per fresh process, so CPU time and peak RSS are that measurement's own.
+
+    python -m benchmarks.child <what> <json-args>   ->   one JSON object on stdout
+
+Each function below is such a measurement; the runner (`__main__`) starts them and reads the JSON.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def _pin() -> None:
+    """One core, the last one: 'pages per second on one core' is per core."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {(os.cpu_count() or 1) - 1})
+
+
+def _pages(folder: str) -> tuple[list[str], list[str]]:
+    index = json.loads((Path(folder) / "index.json").read_text())
+    return [(Path(folder) / name).read_text() for name, _ in index], [url for _, url in index]
+
+
+def _rate(fn: Callable[[str, str], object], pages: list[str], urls: list[str]) -> float:
+    """Pages per CPU second of one pass (process time: what the pass cost this core)."""
+    gc.collect()
+    t0 = time.process_time()
+    for html, url in zip(pages, urls, strict=True):
+        fn(html, url)
+    return len(pages) / (time.process_time() - t0)
+
+
+def extract(args: dict[str, Any]) -> dict[str, Any]:
+    """feedmaker.parse_article and a bare selectolax parse, interleaved pass by pass."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from feedmaker.config import load_config
+    from feedmaker.parse import parse_article
+
+    _pin()
+    site = next(iter(load_config(args["config"]).sites.values()))
+    pages, urls = _pages(args["pages"])
+
+    def fm(html: str, url: str) -> object:
+        return parse_article(html, url, site)
+
+    def floor(html: str, url: str) -> object:
+        return LexborHTMLParser(html).root
+
+    fm(pages[0], urls[0])
+    rates: dict[str, list[float]] = {"feedmaker": [], "selectolax": []}
+    for _ in range(args["reps"]):
+        rates["selectolax"].append(_rate(floor, pages, urls))
+        rates["feedmaker"].append(_rate(fm, pages, urls))
+    return rates
+
+
+def trafilatura(args: dict[str, Any]) -> dict[str, Any]:
+    """trafilatura.extract on the same pages (runs in the benchmark venv, not the project's)."""
+    import trafilatura as t
+
+    _pin()
+    pages, urls = _pages(args["pages"])
+
+    def run(html: str, url: str) -> object:
+        return t.extract(html, url=url, with_metadata=True)
+
+    run(pages[0], urls[0])
+    return {"trafilatura": [_rate(run, pages, urls) for _ in range(args["reps"])],
+            "version": t.__version__}
+
+
+def build(args: dict[str, Any]) -> dict[str, Any]:
+    """`feedmaker build` in-process: CPU (ours only: the site is another process), wall, RSS,
+    and how much of the CPU went to writing feeds."""
+    from feedmaker import pipeline
+    from feedmaker.build import build as run_build
+    from feedmaker.config import load_config
+
+    publish_cpu = [0.0]
+    real_publish = pipeline.publish_site
+
+    def timed_publish(*a: Any, **kw: Any) -> int:
+        t0 = time.process_time()
+        try:
+            return real_publish(*a, **kw)
+        finally:
+            publish_cpu[0] += time.process_time() - t0
+
+    pipeline.publish_site = timed_publish  # type: ignore[assignment]
+    config = load_config(args["config"])
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    result = asyncio.run(run_build(config))
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    return {"cpu": cpu, "wall": wall, "publish_cpu": publish_cpu[0], "rss_mb": _rss_mb(),
+            "new": sum(r.new for r in result.sites), "requests": sum(r.requests for r in result.sites),
+            "files": sum(r.feeds_written for r in result.sites) + result.index_written,
+            "problems": [p for r in result.sites for p in r.problems][:5],
+            "state_bytes": os.path.getsize(config.state)}
+
+
+def state(args: dict[str, Any]) -> dict[str, Any]:
+    """A state file of N articles made directly through Store.save_article (nothing fetched)."""
+    from .state100k import generate
+
+    t0 = time.perf_counter()
+    generate(Path(args["state"]), args["articles"], args["tags"])
+    return {"seconds": time.perf_counter() - t0, "bytes": os.path.getsize(args["state"])}
+
+
+def rebuild(args: dict[str, Any]) -> dict[str, Any]:
+    """Every feed of the big state written into an empty out_dir, then single new articles."""
+    from .state100k import add_one, rebuild_all
+
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    files, feeds = rebuild_all(Path(args["config"]))
+    out: dict[str, Any] = {"cpu": time.process_time() - cpu0, "wall": time.perf_counter() - wall0,
+                           "files": files, "feeds": feeds, "rss_mb": _rss_mb()}
+    singles = [add_one(Path(args["config"]), i) for i in range(args["singles"])]
+    out["single_wall"] = statistics.median(s["wall"] for s in singles)
+    out["single_cpu"] = statistics.median(s["cpu"] for s in singles)
+    out["single_files"] = max(s["files"] for s in singles)
+    out["single_expected"] = max(s["expected"] for s in singles)
+    out["single_ok"] = all(s["files"] == s["expected"] for s in singles)
+    return out
+
+
+MEASUREMENTS = {f.__name__: f for f in (extract, trafilatura, build, state, rebuild)}
+
+if __name__ == "__main__":
+    print(json.dumps(MEASUREMENTS[sys.argv[1]](json.loads(sys.argv[2]))))

@@ -1,0 +1,173 @@
+"""The runner's steps: each starts child processes and returns plain numbers for the table."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from . import benchvenv
+from .workload import ROOT, SiteProcess, article_urls, write_config
+
+CACHE = ROOT / ".bench-cache"
+# morss's custom-feed rules for a section page: the card headlines and the plain list below them.
+MORSS_ITEMS = '//div[contains(@class,"card")]//h3/a | //li[contains(@class,"card-list")]/a'
+
+
+def child(what: str, args: dict[str, Any], python: Path | str = sys.executable) -> dict[str, Any]:
+    """Run one measurement in a fresh process; also returns its whole-process CPU ("proc_cpu")."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run([str(python), "-m", "benchmarks.child", what, json.dumps(args)],
+                          cwd=ROOT, capture_output=True, text=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise RuntimeError(f"benchmarks.child {what} failed:\n{done.stderr[-3000:]}")
+    out: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    out["proc_cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return out
+
+
+def median(xs: list[float]) -> float:
+    return statistics.median(xs) if xs else float("nan")
+
+
+def fetch_pages(site: SiteProcess, urls: list[str], folder: Path) -> dict[str, float]:
+    """The loopback floor: one keep-alive http.client connection, no parsing; pages kept on disk
+    for the extraction figures. Returns CPU and wall per 1,000 pages, and MB per 1,000."""
+    folder.mkdir(parents=True, exist_ok=True)
+    parts = urlsplit(site.url)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port)
+    bodies = []
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    for url in urls:
+        conn.request("GET", urlsplit(url).path)
+        bodies.append(conn.getresponse().read())
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    conn.close()
+    index = []
+    for i, (url, body) in enumerate(zip(urls, bodies, strict=True)):
+        (folder / f"{i}.html").write_bytes(body)
+        index.append((f"{i}.html", url))
+    (folder / "index.json").write_text(json.dumps(index))
+    k = 1000 / len(urls)
+    return {"cpu": cpu * k, "wall": wall * k, "mb": sum(map(len, bodies)) * k / 1e6}
+
+
+def extraction(site: SiteProcess, work: Path, pages: int, rounds: int, have_traf: bool,
+               ) -> dict[str, Any]:
+    folder = work / "pages"
+    fetch = fetch_pages(site, article_urls(site.url, site.articles)[:pages], folder)
+    config = write_config(work / "extract", site.url, site.articles)
+    rates: dict[str, list[float]] = {"feedmaker": [], "selectolax": [], "trafilatura": []}
+    version = None
+    for _ in range(rounds):  # interleaved: one pass of each per round
+        got = child("extract", {"config": str(config), "pages": str(folder), "reps": 1})
+        rates["feedmaker"] += got["feedmaker"]
+        rates["selectolax"] += got["selectolax"]
+        if have_traf:
+            got = child("trafilatura", {"pages": str(folder), "reps": 1}, benchvenv.PYTHON)
+            rates["trafilatura"] += got["trafilatura"]
+            version = got["version"]
+    return {"fetch": fetch, "pages": pages, "trafilatura_version": version,
+            **{k: median(v) for k, v in rates.items()}}
+
+
+def server_log(site: SiteProcess, clear: bool = False) -> list[dict[str, Any]]:
+    parts = urlsplit(site.url)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port)
+    conn.request("DELETE" if clear else "GET", "/_admin/log")
+    body = conn.getresponse().read()
+    conn.close()
+    return [] if clear else list(json.loads(body))
+
+
+def cold_build(articles: int, work: Path, *, warm: bool = False) -> dict[str, Any]:
+    """Cold build of a generated site of `articles` (own server process); then, if asked, a warm
+    poll with nothing new against the same state."""
+    with SiteProcess(articles) as site:
+        folder = work / f"cold-{articles}"
+        config = write_config(folder, site.url, articles)
+        out = child("build", {"config": str(config)})
+        out["out_mb"] = sum(f.stat().st_size for f in (folder / "feeds").rglob("*")
+                            if f.is_file()) / 1e6
+        if warm:
+            server_log(site, clear=True)
+            w = child("build", {"config": str(config)})
+            log = server_log(site)
+            w["bytes"] = sum(r["bytes_sent"] for r in log)
+            w["article_requests"] = sum(1 for r in log if r["path"].count("/") > 2 and
+                                        "?" not in r["path"] and r["path"] != "/robots.txt")
+            w["conditional"] = sum(1 for r in log if "If-None-Match" in r["headers"] or
+                                   "If-Modified-Since" in r["headers"])
+            w["not_modified"] = sum(1 for r in log if r["status"] == 304)
+            w["log"] = len(log)
+            out["warm"] = w
+        shutil.rmtree(folder, ignore_errors=True)
+    return out
+
+
+def morss_vs_feedmaker(work: Path, rounds: int, have_morss: bool) -> dict[str, Any]:
+    """One section's first listing page (20 articles), cold each time, through morss (XPath rules
+    for the listing, full-article fetching on) and through feedmaker; whole-process CPU."""
+    from sample_site.generate import PAGE_SIZE, SECTIONS
+
+    section = SECTIONS[0]
+    res: dict[str, list[float]] = {"fm_cpu": [], "fm_wall": [], "morss_cpu": [], "morss_wall": []}
+    items = 0
+    with SiteProcess(2000) as site:
+        env = {**os.environ, "MAX_ITEM": str(PAGE_SIZE), "LIM_ITEM": str(PAGE_SIZE),
+               "MAX_TIME": "600", "LIM_TIME": "600"}  # morss: fetch every item, no time cut
+        cmd = [str(benchvenv.PYTHON), "-m", "morss", "--items", MORSS_ITEMS,
+               "--item_link", "@href", "--item_title", ".", "--format", "rss",
+               site.url.rstrip("/") + section.path]
+        for r in range(rounds):
+            folder = work / f"morss-fm-{r}"
+            config = write_config(folder, site.url, PAGE_SIZE, sections=1)
+            t0 = time.perf_counter()
+            got = child("build", {"config": str(config)})
+            res["fm_wall"].append(time.perf_counter() - t0)
+            res["fm_cpu"].append(got["proc_cpu"])
+            fm_articles = got["new"]
+            shutil.rmtree(folder, ignore_errors=True)
+            if have_morss:
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                t0 = time.perf_counter()
+                done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=work)
+                res["morss_wall"].append(time.perf_counter() - t0)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                res["morss_cpu"].append((after.ru_utime - before.ru_utime) +
+                                        (after.ru_stime - before.ru_stime))
+                items = done.stdout.count("<item>")
+    return {"fm_articles": fm_articles, "morss_items": items,
+            **{k: median(v) for k, v in res.items()}}
+
+
+def big_state(work: Path, articles: int, tags: int, singles: int) -> dict[str, Any]:
+    """Full rebuild from a stored state of `articles`, then single new articles on it."""
+    CACHE.mkdir(exist_ok=True)
+    cached = CACHE / f"state-{articles}-{tags}.sqlite"
+    made = None
+    if not cached.exists():
+        tmp = cached.with_suffix(".partial")
+        tmp.unlink(missing_ok=True)
+        made = child("state", {"state": str(tmp), "articles": articles, "tags": tags})
+        tmp.rename(cached)
+    folder = work / "big"
+    config = write_config(folder, "http://127.0.0.1:9/", articles)
+    shutil.copyfile(cached, folder / "state.sqlite")
+    out = child("rebuild", {"config": str(config), "singles": singles})
+    out["state_bytes"] = cached.stat().st_size
+    out["made"] = made
+    out["out_mb"] = sum(f.stat().st_size for f in (folder / "feeds").rglob("*")
+                        if f.is_file()) / 1e6
+    shutil.rmtree(folder, ignore_errors=True)
+    return out
