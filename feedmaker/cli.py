@@ -198,3 +198,31 @@ def serve_cmd(obj: dict[str, Any], host: str, port: int) -> None:
         asyncio.run(serve_only(config, host, port, access_log=obj["verbose"] > 0))
     except FeedmakerError as exc:
         _fail(str(exc), EXIT_CONFIG)
+
+
+@main.command("init")
+@click.argument("url")
+@click.option("--name", "key", help="Site key in the config (default: from the host name).")
+@click.option("--articles", default=10, show_default=True, help="Articles to try the rules on.")
+@click.option("--write", is_flag=True, help="Append the block to the config file (-c).")
+@pass_config
+def init_cmd(obj: dict[str, Any], url: str, key: str | None, articles: int, write: bool) -> None:
+    """Draft a site block for URL: sections, link rule, selectors, with fill rates per field."""
+    from pathlib import Path
+
+    from .init import propose_site
+
+    try:
+        proposal = asyncio.run(propose_site(url, key=key, sample=articles))
+    except FeedmakerError as exc:
+        _fail(str(exc), EXIT_FAILED)
+    block = proposal.toml()
+    if not write:
+        click.echo(block, nl=False)
+        return
+    path = Path(obj["config_path"])
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if f"[sites.{proposal.key}]" in old:
+        _fail(f"{path}: the site is already configured (use --name for another key)", EXIT_CONFIG)
+    path.write_text(old + ("\n" if old and not old.endswith("\n\n") else "") + block, encoding="utf-8")
+    click.echo(f"appended to {path}:\n{block}", nl=False)

@@ -1,0 +1,243 @@
+"""`feedmaker init URL`: draft a site block from one page: sections from its menus, the link
+rule from the automatic picks, selectors only for fields the metadata leaves empty, all tried on
+a few articles and reported as fill rates in the block's comments.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC
+from urllib.parse import urlsplit
+
+import httpx
+from selectolax.lexbor import LexborHTMLParser
+
+from .autolinks import FURNITURE_PATH, article_shaped, pick_links
+from .config import DEFAULT_USER_AGENT, FIELDS, LinkRules, SiteConfig, parse_rule
+from .errors import FeedmakerError
+from .fetch import Fetcher
+from .links import Link, parse_listing
+from .parse import Parsed, parse_article
+from .sanitize import clean_text
+from .urls import absolute, canonical_url, same_host, url_path
+
+MAX_SECTIONS = 12
+MIN_SECTION_LINKS = 3  # a menu entry whose page lists fewer article links is not a section
+GOOD_FILL = 0.8  # a field the metadata fills on 80% of articles needs no selector
+# Selectors tried, in order, for a field the metadata leaves empty too often.
+CANDIDATES: dict[str, tuple[str, ...]] = {
+    "title": ("h1", "article h1", ".headline", ".title"),
+    "author": (".author a", ".author", ".byline a", ".byline", "a[rel~=author]", "[class*=author]"),
+    "published": ("time@datetime", "[itemprop=datePublished]@content", ".date", ".published",
+                  "[class*=date]"),
+    "image": ("article figure img@src", "figure img@src", "article img@src", "main img@src"),
+    "tags": (".tags a", ".post-tags a", ".article-tags a", "a[rel~=tag]", "[class*=tag] a",
+             ".keywords a"),
+    "summary": (".article-summary", ".standfirst", ".summary", ".dek", ".lede", "[class*=summary]"),
+    "content": (".article-body", ".entry-content", ".post-content", "article .content",
+                "[itemprop=articleBody]", "article"),
+}
+_MENU = "nav a[href], header a[href], [role=navigation] a[href], [class*=menu] a[href]"
+
+
+@dataclass
+class FieldFill:
+    filled: int
+    total: int
+    sources: Counter[str] = field(default_factory=Counter)
+
+    def describe(self) -> str:
+        sources = ", ".join(f"{k} {v}" for k, v in self.sources.most_common()) or "nothing"
+        return f"{self.filled}/{self.total} from {sources}"
+
+
+@dataclass
+class Proposal:
+    key: str
+    name: str
+    url: str
+    sections: dict[str, tuple[str, int]]  # title -> (path, article links found there)
+    include: str | None  # the link rule's URL regex, drawn from the picked links
+    rules: dict[str, str]  # field -> selector, only where the metadata falls short
+    fills: dict[str, FieldFill]  # field -> fill rate with the proposed rules
+    articles: list[str]  # the articles tried
+
+    def toml(self) -> str:
+        return render_block(self)
+
+
+async def propose_site(url: str, *, key: str | None = None, sample: int = 10,
+                       transport: httpx.AsyncBaseTransport | None = None,
+                       user_agent: str = DEFAULT_USER_AGENT) -> Proposal:
+    """Fetch `url`, its menu's section pages and `sample` articles; propose a site block."""
+    host = (urlsplit(url).hostname or "").lower()
+    async with Fetcher(user_agent, transport=transport) as fetcher:
+        home = await fetcher.get(url)
+        tree = LexborHTMLParser(home.text)
+        menu = menu_links(tree, home.url, host)
+        pages = await asyncio.gather(*(_listing(fetcher, u, host) for _, u in menu))
+        sections: dict[str, tuple[str, int]] = {}
+        listed: list[list[Link]] = []
+        for (title, link), links in zip(menu, pages, strict=True):
+            if len(links) >= MIN_SECTION_LINKS and len(sections) < MAX_SECTIONS:
+                sections[title] = (url_path(link), len(links))
+                listed.append(links)
+        if not sections:  # a site with no usable menu: the page itself is the one section
+            own = [Link(u, t) for u, t in pick_links(tree, home.url, home.url, host)]
+            sections, listed = {"Latest": (url_path(home.url) or "/", len(own))}, [own]
+        targets = _round_robin(listed, sample)
+        texts = await asyncio.gather(*(_page(fetcher, u) for u in targets))
+    site = SiteConfig(key or site_key(host), _site_name(tree, host), url, {}, UTC)
+    docs = [(u, t) for u, t in zip(targets, texts, strict=True) if t]
+    parsed = [_parse(t, u, site) for u, t in docs]
+    fills = fill_rates(parsed)
+    rules = {name: css for name in fills if fills[name].filled < GOOD_FILL * len(docs)
+             if (css := best_selector(name, docs, site, fills[name].filled))}
+    if rules:
+        ruled = SiteConfig(site.key, site.name, url, {}, UTC,
+                           article={n: parse_rule(c) for n, c in rules.items()})
+        fills = fill_rates([_parse(t, u, ruled) for u, t in docs])
+    include = url_regex([url_path(link.url) for links in listed for link in links])
+    return Proposal(site.key, site.name, url, sections, include, rules, fills, [u for u, _ in docs])
+
+
+def menu_links(tree: LexborHTMLParser, base: str, host: str) -> list[tuple[str, str]]:
+    """(title, url) of the menu entries that may be sections: same host, not furniture, not an
+    article, each URL once, in menu order."""
+    seen: dict[str, str] = {}
+    for node in tree.css(_MENU):
+        link = absolute(node.attributes.get("href"), base)
+        title = clean_text(node.text(separator=" "))
+        if link is None or not title or len(title) > 40 or not same_host(link, host):
+            continue
+        link = canonical_url(link)
+        path = url_path(link)
+        if path.strip("/") == "" or FURNITURE_PATH.search(path) or article_shaped(path) \
+                or "?" in link or title in seen.values():
+            continue
+        seen.setdefault(link, title)
+    return [(title, link) for link, title in seen.items()]
+
+
+def url_regex(paths: Sequence[str]) -> str | None:
+    """A regex for article paths: the first segments seen, then any segments, by depth."""
+    shapes: dict[int, set[str]] = {}
+    for path in paths:
+        segments = [s for s in path.split("/") if s]
+        if segments:
+            shapes.setdefault(len(segments), set()).add(segments[0] if len(segments) > 1 else "")
+    parts = []
+    for depth, firsts in sorted(shapes.items()):
+        if depth == 1:
+            parts.append("[^/?#]+")
+        elif len(firsts) <= 6 and all(re.fullmatch(r"[\w-]+", f) for f in firsts):
+            head = "|".join(sorted(re.escape(f) for f in firsts))
+            parts.append(f"({head})" + "/[^/]+" * (depth - 2) + "/[^/?#]+")
+        else:
+            parts.append("[^/]+" + "/[^/]+" * (depth - 2) + "/[^/?#]+")
+    if not parts:
+        return None
+    body = parts[0] if len(parts) == 1 else "(" + "|".join(f"({p})" for p in parts) + ")"
+    return f"^/{body}/?$"
+
+
+def fill_rates(parsed: Sequence[Parsed | None]) -> dict[str, FieldFill]:
+    fills = {name: FieldFill(0, len(parsed)) for name in FIELDS}
+    for p in parsed:
+        for name in FIELDS:
+            source = p.sources.get(name) if p is not None else None
+            if source:
+                fills[name].filled += 1
+                fills[name].sources[source] += 1
+    return fills
+
+
+def best_selector(name: str, docs: Sequence[tuple[str, str]], site: SiteConfig,
+                  baseline: int) -> str | None:
+    """The candidate selector that fills `name` on the most articles, if more than `baseline`."""
+    best, best_hits = None, baseline
+    for css in CANDIDATES.get(name, ()):
+        rules = SiteConfig(site.key, site.name, site.url, {}, UTC, article={name: parse_rule(css)})
+        hits = sum(1 for u, t in docs if (p := _parse(t, u, rules)) and
+                   p.sources.get(name, "").startswith("selector"))
+        if hits > best_hits:
+            best, best_hits = css, hits
+    return best
+
+
+def render_block(p: Proposal) -> str:
+    """The commented TOML block for feedmaker.toml (loads with `load_config`)."""
+    width = max(len(n) for n in p.fills)
+    lines = [f"# Drafted by `feedmaker init {p.url}`, tried on {len(p.articles)} article(s).",
+             "# Fill rates per field (with the [article] selectors below, if any):"]
+    lines += [f"#   {n:<{width}}  {f.describe()}" for n, f in p.fills.items()]
+    lines += [f"[sites.{p.key}]", f"name = {_str(p.name)}", f"url = {_str(p.url)}",
+              'timezone = "UTC"  # the zone of dates the pages give without one',
+              'interval = "15m"', "", f"[sites.{p.key}.sections]"]
+    lines += [f"{_str(title)} = {_str(path)}  # {n} article links"
+              for title, (path, n) in p.sections.items()]
+    if p.include:
+        lines += ["", "# Article links are picked automatically (cards in the page body, recurring",
+                  "# URL shapes). To pin them to a URL shape instead, uncomment:",
+                  f"# [sites.{p.key}.links]", f"# include = '{p.include}'"]
+    if p.rules:
+        lines += ["", "# Selectors only for fields the page metadata does not fill:",
+                  f"[sites.{p.key}.article]"]
+        lines += [f"{n} = {_str(css)}  # {p.fills[n].describe()}" for n, css in p.rules.items()]
+    return "\n".join(lines) + "\n"
+
+
+def site_key(host: str) -> str:
+    """"english.almayadeen.net" -> "english-almayadeen"; a valid config key."""
+    labels = host.removeprefix("www.").split(".")
+    if len(labels) > 1 and not labels[-1].isdigit():
+        labels = labels[:-1]
+    key = re.sub(r"[^a-z0-9_-]+", "-", "-".join(labels).lower()).strip("-_")
+    return key[:64] or "site"
+
+
+def _site_name(tree: LexborHTMLParser, host: str) -> str:
+    node = tree.css_first('meta[property="og:site_name"][content]')
+    if node is not None and clean_text(node.attributes.get("content")):
+        return clean_text(node.attributes.get("content"))
+    title = tree.css_first("title")
+    text = clean_text(title.text()) if title is not None else ""
+    parts = [p.strip() for p in re.split(r"\s[|–—-]\s", text) if p.strip()]
+    return parts[-1] if parts else host
+
+
+def _str(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+
+def _round_robin(lists: Sequence[Sequence[Link]], n: int) -> list[str]:
+    out: list[str] = []
+    for i in range(max((len(x) for x in lists), default=0)):
+        for links in lists:
+            if i < len(links) and links[i].url not in out:
+                out.append(links[i].url)
+    return out[:n]
+
+
+async def _listing(fetcher: Fetcher, url: str, host: str) -> list[Link]:
+    text = await _page(fetcher, url)
+    return list(parse_listing(text, url, url, LinkRules(), host).links) if text else []
+
+
+async def _page(fetcher: Fetcher, url: str) -> str | None:
+    try:
+        return (await fetcher.get(url)).text
+    except FeedmakerError:
+        return None
+
+
+def _parse(text: str, url: str, site: SiteConfig) -> Parsed | None:
+    try:
+        return parse_article(text, url, site)
+    except FeedmakerError:
+        return None

@@ -1,0 +1,53 @@
+"""`feedmaker init URL` against the sample site: a block that loads, builds, and says its fill rates."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from conftest import run_cli
+
+from feedmaker.config import load_config
+from feedmaker.init import propose_site, site_key, url_regex
+from sample_site.server import SampleSite
+
+
+def test_proposal_for_the_sample_site(site: SampleSite, tmp_path: Path) -> None:
+    proposal = asyncio.run(propose_site(site.url, key="sample", sample=6))
+    assert {t: p for t, (p, _) in proposal.sections.items()} == {
+        "Health": "/news/health", "Politics": "/news/politics", "Opinion": "/articles/opinion",
+        "Analysis": "/articles/analysis"}
+    assert proposal.include == "^/(articles|news)/[^/]+/[^/?#]+/?$"
+    assert proposal.rules == {}  # the metadata fills every field on this site
+    assert proposal.fills["title"].filled == proposal.fills["title"].total == len(proposal.articles)
+    block = proposal.toml()
+    assert "#   published  " in block and "from JSON-LD" in block
+    path = tmp_path / "feedmaker.toml"
+    path.write_text(block)
+    config = load_config(path)
+    assert config.sites["sample"].sections["Health"] == site.url + "news/health"
+
+
+def test_cli_init_write_appends_a_block_that_builds(site: SampleSite, tmp_path: Path) -> None:
+    path = tmp_path / "feedmaker.toml"
+    path.write_text('out_dir = "feeds"\n')
+    proc = run_cli("-c", str(path), "init", site.url, "--name", "sample", "--write")
+    assert proc.returncode == 0, proc.stderr
+    assert "appended to" in proc.stdout and "[sites.sample.sections]" in path.read_text()
+    assert run_cli("-c", str(path), "init", site.url, "--name", "sample", "--write").returncode == 2
+    build = run_cli("-c", str(path), "build")
+    assert build.returncode == 0, build.stderr
+    assert (tmp_path / "feeds/sample/sections/health.atom").exists()
+
+
+def test_cli_init_prints_without_write(site: SampleSite, tmp_path: Path) -> None:
+    proc = run_cli("-c", str(tmp_path / "none.toml"), "init", site.url)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("# Drafted by `feedmaker init") and "[sites.127-0-0-1]" in proc.stdout
+    assert not (tmp_path / "none.toml").exists()
+
+
+def test_helpers() -> None:
+    assert site_key("www.english.almayadeen.net") == "english-almayadeen"
+    assert url_regex(["/2022/11/24/a-b-c", "/2022/11/23/d-e-f"]) == "^/(2022)/[^/]+/[^/]+/[^/?#]+/?$"
+    assert url_regex([]) is None
