@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import feedparser
@@ -62,11 +63,16 @@ def check_feed(path: Path) -> None:
     assert not problems, f"{path}:\n  " + "\n  ".join(problems)
 
 
-def check_out_dir(out: Path) -> int:
-    """Check every feed under out; returns how many were checked."""
+def check_out_dir(out: Path, skip: Mapping[str, Any] | None = None) -> int:
+    """Check every feed under out; returns how many were checked. `skip` maps paths relative to
+    out to (bytes, ...) already checked: files still holding those bytes are not checked again
+    (feedparser costs ~10 ms a feed)."""
     count = 0
     for path in sorted(out.rglob("*")):
         if path.is_file() and path.suffix in (".atom", ".rss", ".json"):
+            known = (skip or {}).get(str(path.relative_to(out)))
+            if known is not None and known[0] == path.read_bytes():
+                continue
             check_feed(path)
             count += 1
     return count
