@@ -152,6 +152,11 @@ def _candidate(node: LexborNode, base: str, section_url: str, host: str) -> Cand
     return Candidate(url, title, shape, template_of(path))
 
 
+def in_furniture(node: LexborNode) -> bool:
+    """Is this link inside page furniture (nav, header, footer, aside, ticker, most read...)?"""
+    return _shape(node) is None
+
+
 def _shape(node: LexborNode) -> str | None:
     """The anchor's markup path up to <body>, or None when it sits in page furniture."""
     parts: list[str] = []

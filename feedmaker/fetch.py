@@ -84,7 +84,30 @@ def decode_html(body: bytes, content_type: str | None) -> str:
             return body.decode(codec)
         except UnicodeDecodeError:
             continue
-    return body.decode("cp1252", errors="replace")
+    return body.decode(_sniff(body), errors="replace")
+
+
+# The candidates for a page that declares no charset and is not UTF-8: windows-1252 (the WHATWG
+# default for unlabelled pages) and the legacy code pages of non-Latin scripts, whose text is
+# unmistakable once decoded. Sniffing among Latin code pages (cp1250 vs cp1252...) guesses
+# poorly, so those are not candidates.
+_SNIFF_CANDIDATES = ["cp1252", "cp1256", "iso8859_6", "cp1251", "koi8_r", "cp1253", "cp1255",
+                     "cp874", "shift_jis", "euc_jp", "gb18030", "big5", "euc_kr"]
+
+
+def _sniff(body: bytes) -> str:
+    """The least garbled decoding among the candidates; windows-1252 unless another is clearly
+    cleaner (charset-normalizer's "chaos" measures how garbled a decoding looks)."""
+    from charset_normalizer import from_bytes
+
+    results = {str(m.encoding): m.chaos for m in
+               from_bytes(body[:65536], cp_isolation=_SNIFF_CANDIDATES, explain=False)}
+    if not results:
+        return "cp1252"
+    best = min(results, key=lambda enc: (results[enc], enc != "cp1252"))
+    if best != "cp1252" and results.get("cp1252", 1.0) - results[best] < 0.01:
+        return "cp1252"
+    return best
 
 
 def _codec(name: str) -> str | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .autolinks import pick_links
+from .autolinks import in_furniture, pick_links
 from .config import LinkRules
 from .sanitize import clean_text
 from .urls import absolute, canonical_url, same_host, url_path
@@ -67,8 +67,22 @@ def _auto(tree: LexborHTMLParser, base: str, section_url: str, rules: LinkRules,
 
 def _by_rules(tree: LexborHTMLParser, base: str, section_url: str, rules: LinkRules,
               site_host: str) -> tuple[Link, ...]:
+    """Links matching the include/exclude rules. With the default selector (every link on the
+    page), links in page furniture — tickers, "Most read", menus, footers — are left out too:
+    they point at other sections' articles. Should that leave nothing, they are kept after all."""
+    nodes = _anchors(tree, rules.selector)
+    if rules.selector == DEFAULT_SELECTOR:
+        found = _matching([n for n in nodes if not in_furniture(n)], base, section_url, rules,
+                          site_host)
+        if found:
+            return found
+    return _matching(nodes, base, section_url, rules, site_host)
+
+
+def _matching(nodes: list[LexborNode], base: str, section_url: str, rules: LinkRules,
+              site_host: str) -> tuple[Link, ...]:
     found: dict[str, Link] = {}
-    for node in _anchors(tree, rules.selector):
+    for node in nodes:
         url = absolute(node.attributes.get("href"), base)
         if url is None or not same_host(url, site_host):
             continue

@@ -164,7 +164,34 @@ def ld_tags(m: PageMeta) -> list[str] | None:
 
 # --- OpenGraph, article:, twitter:, Dublin Core and plain meta --------------------------------
 def og_title(m: PageMeta) -> str | None:
-    return m.first("og:title", "twitter:title", "dc.title")
+    title = m.first("og:title", "twitter:title", "dc.title")
+    return strip_site_name(title, m) if title else None
+
+
+_SEPARATOR = re.compile(r"\s+[|–—·•»:-]\s+|\s*[|–—·•»]\s*")
+
+
+def strip_site_name(title: str, m: PageMeta) -> str:
+    """"Headline | Site" -> "Headline": titles from meta and <title> often carry the site's name
+    (og:site_name, the publisher), or more than the page's own <h1>."""
+    title = clean_text(title)
+    publisher = m.ld.get("publisher")
+    names = {clean_text(n).casefold() for n in (
+        m.first("og:site_name", "application-name", "apple-mobile-web-app-title"),
+        publisher.get("name") if isinstance(publisher, dict) else None) if isinstance(n, str) and n}
+    seps = list(_SEPARATOR.finditer(title))
+    if seps:
+        last, first = seps[-1], seps[0]
+        tail, head = title[last.end():].casefold(), title[:first.start()].casefold()
+        if tail and any(tail == n or tail in n or n in tail for n in names):
+            return title[:last.start()].strip() or title
+        if head and head in names:
+            return title[first.end():].strip() or title
+        h1 = m.tree.css_first("h1")
+        h1_text = clean_text(h1.text(separator=" ")) if h1 is not None else ""
+        if h1_text and title.startswith(h1_text) and _SEPARATOR.match(title, len(h1_text)):
+            return h1_text
+    return title
 
 
 def og_description(m: PageMeta) -> str | None:
@@ -244,7 +271,7 @@ def h1_title(m: PageMeta) -> str | None:
     if text:
         return text
     node = m.tree.css_first("title")
-    return clean_text(node.text()) or None if node else None
+    return strip_site_name(node.text(), m) or None if node else None
 
 
 def rel_tags(m: PageMeta) -> list[str] | None:

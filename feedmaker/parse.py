@@ -37,6 +37,8 @@ _JUNK_NAME = re.compile(
 _JUNK_HEADING = re.compile(r"^\s*(read next|most read|related( articles| stories| news)?|"
                            r"you may also like|more (from|on) |recommended|trending|popular)\b", re.I)
 
+# Keyword meta carries CMS internals beside real tags: "@lll", "post-id:1234", URLs, bare numbers.
+_JUNK_TAG = re.compile(r"^@|^[\w-]+:\S|://|^[^\w]*$|^\d+$")
 Source = Callable[[md.PageMeta], Any]
 HEURISTIC = "heuristic"
 # field -> ordered (label, source) pairs tried after the site's CSS rule.
@@ -187,6 +189,8 @@ def _tags(raw: list[Any]) -> list[str]:
     seen: dict[str, str] = {}
     for item in raw:
         tag = clean_text(str(item)).lstrip("#").strip()[:200]
+        if _JUNK_TAG.search(tag):
+            continue
         if tag and tag.casefold() not in seen:
             seen[tag.casefold()] = tag
     return list(seen.values())[:MAX_TAGS]
