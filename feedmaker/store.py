@@ -152,6 +152,12 @@ class Store:
         try:
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.db.row_factory = sqlite3.Row
+            # Checked before WAL mode is set, which rewrites the file header: a state file we
+            # refuse is left exactly as it was.
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(_MIGRATIONS):
+                self.db.close()
+                raise StoreError(f"{self.path}: written by a newer feedmaker (schema {version})")
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
