@@ -1,0 +1,159 @@
+"""Tables of (html, expected) for article parsing and section listings: rules, fallbacks, sources."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from feedmaker.config import LinkRules, config_from_dict
+from feedmaker.errors import ParseError
+from feedmaker.links import parse_listing
+from feedmaker.parse import parse_article
+
+URL = "https://news.example.com/world/2024/05/01/some-story"
+
+
+def _site(article: dict[str, object] | None = None, timezone: str = "Asia/Beirut"):  # type: ignore[no-untyped-def]
+    raw = {"sites": {"x": {"url": "https://news.example.com/", "timezone": timezone,
+                           "sections": {"World": "/world"}, "article": article or {}}}}
+    return config_from_dict(raw, Path("test.toml")).sites["x"]
+
+
+def _page(head: str = "", body: str = "") -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+ARTICLE_BODY = "<article><h1>The headline</h1><p>" + "Plenty of words here. " * 30 + "</p></article>"
+
+
+@pytest.mark.parametrize(("head", "body", "field", "expected", "source"), [
+    # titles: JSON-LD first, then OpenGraph (without the site's name), then <h1>
+    ('<script type="application/ld+json">{"@type":"NewsArticle","headline":"LD title"}</script>'
+     '<meta property="og:title" content="OG title">', ARTICLE_BODY, "title", "LD title", "JSON-LD"),
+    ('<meta property="og:title" content="OG title | Example News">'
+     '<meta property="og:site_name" content="Example News">', ARTICLE_BODY, "title", "OG title",
+     "OpenGraph"),
+    ('<meta property="og:title" content="Example News - OG title">'
+     '<meta property="og:site_name" content="Example News">', ARTICLE_BODY, "title", "OG title",
+     "OpenGraph"),
+    ('<meta property="og:title" content="Covid-19: what we know – so far">', ARTICLE_BODY, "title",
+     "Covid-19: what we know – so far", "OpenGraph"),
+    ("", ARTICLE_BODY, "title", "The headline", "heuristic"),
+    # JSON-LD inside @graph and arrays
+    ('<script type="application/ld+json">{"@graph":[{"@type":"WebPage","name":"page"},'
+     '{"@type":"Article","headline":"Graph title","author":[{"name":"A"},{"name":"B"}]}]}</script>',
+     ARTICLE_BODY, "author", "A, B", "JSON-LD"),
+    ('<script type="application/ld+json">[{"@type":"BreadcrumbList"},{"@type":"BlogPosting",'
+     '"headline":"x","keywords":["One","Two"]}]</script>', ARTICLE_BODY, "tags", ["One", "Two"],
+     "JSON-LD"),
+    # keyword meta: CMS internals are not tags
+    ('<meta name="keywords" content="Gaza, @lll, post-id:1234, 2024, https://x.y/z, Health">',
+     ARTICLE_BODY, "tags", ["Gaza", "Health"], "meta"),
+    ('<meta property="article:tag" content="Cell Therapy"><meta property="article:tag" content="Cancer">',
+     ARTICLE_BODY, "tags", ["Cell Therapy", "Cancer"], "meta"),
+    ("", ARTICLE_BODY + '<a rel="tag" href="/t/a">Alpha</a><a rel="tag" href="/t/b">Beta</a>', "tags",
+     ["Alpha", "Beta"], "rel=tag"),
+    # authors: meta without URLs, rel=author, "By" stripped
+    ('<meta name="author" content="By Jane Roe">', ARTICLE_BODY, "author", "Jane Roe", "meta"),
+    ("", ARTICLE_BODY + '<a rel="author" href="/a/j">John Doe</a>', "author", "John Doe", "heuristic"),
+    # images: relative og:image made absolute
+    ('<meta property="og:image" content="/img/lead.jpg">', ARTICLE_BODY, "image",
+     "https://news.example.com/img/lead.jpg", "OpenGraph"),
+])
+def test_fallback_table(head: str, body: str, field: str, expected: object, source: str) -> None:
+    parsed = parse_article(_page(head, body), URL, _site())
+    value = getattr(parsed.article, field)
+    assert (list(value) if isinstance(value, tuple) else value) == expected
+    assert parsed.sources[field] == source
+
+
+@pytest.mark.parametrize(("head", "body", "expected"), [
+    ('<meta property="article:published_time" content="2024-05-01T10:00:00+02:00">', ARTICLE_BODY,
+     datetime(2024, 5, 1, 8, 0, tzinfo=UTC)),
+    # no zone on the page: the site's zone (Beirut, +03:00 in May)
+    ("", ARTICLE_BODY + '<time datetime="2024-05-01T10:00">1 May</time>',
+     datetime(2024, 5, 1, 7, 0, tzinfo=UTC)),
+    ("", ARTICLE_BODY + '<div class="date">Published 24 Nov 2022 18:32</div>',
+     datetime(2022, 11, 24, 16, 32, tzinfo=UTC)),
+    ("", ARTICLE_BODY, None),
+])
+def test_published_dates(head: str, body: str, expected: datetime | None) -> None:
+    assert parse_article(_page(head, body), URL, _site()).article.published == expected
+
+
+def test_rules_come_first_and_name_their_selector() -> None:
+    html = _page('<meta property="og:title" content="OG">', ARTICLE_BODY +
+                 '<div class="tags"><a>Cell Therapy</a><a>Cancer</a></div>'
+                 '<span class="when" data-ts="2023-01-02T03:04:05Z">x</span>')
+    parsed = parse_article(html, URL, _site({"title": "h1", "tags": ".tags a",
+                                             "published": ".when@data-ts"}))
+    assert parsed.article.title == "The headline" and parsed.sources["title"] == "selector h1"
+    assert parsed.article.tags == ("Cell Therapy", "Cancer")
+    assert parsed.article.published == datetime(2023, 1, 2, 3, 4, 5, tzinfo=UTC)
+    assert parsed.sources["published"] == "selector .when@data-ts"
+
+
+def test_a_rule_that_matches_nothing_falls_back() -> None:
+    parsed = parse_article(_page("", ARTICLE_BODY), URL, _site({"title": ".gone"}))
+    assert parsed.article.title == "The headline" and parsed.sources["title"] == "heuristic"
+
+
+def test_remove_rules_and_junk_stay_out_of_content() -> None:
+    body = ('<div class="article-body"><p>Real text one.</p><div class="ad">BUY NOW</div>'
+            '<div class="share-bar">Share on X</div><h3>Read Next</h3><ul><li><a href="/o">Other'
+            '</a></li></ul><script>evil()</script><p onclick="x()">Real text two.</p></div>')
+    parsed = parse_article(_page("<title>T</title>", "<h1>T</h1>" + body), URL,
+                           _site({"content": ".article-body"}))
+    content = parsed.article.content or ""
+    assert "Real text one." in content and "Real text two." in content
+    for junk in ("BUY NOW", "Share on", "Read Next", "evil", "onclick"):
+        assert junk not in content
+
+
+def test_canonical_link_is_the_id_unless_it_points_home() -> None:
+    head = '<link rel="canonical" href="https://news.example.com/world/story?utm_source=x">'
+    assert parse_article(_page(head, ARTICLE_BODY), URL + "?ref=home", _site()).article.url == \
+        "https://news.example.com/world/story"
+    home = '<link rel="canonical" href="https://news.example.com/">'
+    assert parse_article(_page(home, ARTICLE_BODY), URL, _site()).article.url == URL
+
+
+def test_a_page_without_any_title_is_a_parse_error() -> None:
+    with pytest.raises(ParseError, match="no title"):
+        parse_article("<html><body><p>text</p></body></html>", URL, _site())
+
+
+LISTING = """<html><body>
+<nav><a href="/world/2024/05/01/menu-link-story">Menu link story headline</a></nav>
+<div class="ticker"><a href="/sport/2024/05/01/ticker-story-elsewhere">Ticker story elsewhere</a></div>
+<main>
+  <div class="card"><a href="/world/2024/05/01/first-story?utm_source=x">First story headline</a></div>
+  <div class="card"><a href="/world/2024/05/01/first-story#comments">First story headline (12)</a></div>
+  <div class="card"><a href="/world/2024/05/02/second-story">Second story headline</a></div>
+  <a href="/tags/world">World</a> <a href="javascript:void(0)">JS</a> <a href="mailto:x@y">Mail</a>
+  <a href="https://other.example.org/world/2024/05/01/offsite">Offsite headline story</a>
+  <a rel="next" href="/world?page=2">Next</a>
+</main>
+<aside class="most-read"><a href="/world/2024/04/01/old-popular-story">Old popular story</a></aside>
+</body></html>"""
+
+
+def test_listing_by_rules_skips_furniture_duplicates_and_other_hosts() -> None:
+    rules = LinkRules(include=re.compile(r"^/(world|sport)/\d{4}/"), exclude=(re.compile("^/tags/"),))
+    listing = parse_listing(LISTING, "https://news.example.com/world", "https://news.example.com/world",
+                            rules, "news.example.com")
+    assert [link.url for link in listing.links] == [
+        "https://news.example.com/world/2024/05/01/first-story",
+        "https://news.example.com/world/2024/05/02/second-story"]
+    assert listing.links[0].title == "First story headline (12)"
+    assert listing.next_url == "https://news.example.com/world?page=2"
+
+
+def test_listing_with_a_container_selector_keeps_what_it_selects() -> None:
+    rules = LinkRules(selector="aside a", include=re.compile(r"^/world/"))
+    listing = parse_listing(LISTING, "https://news.example.com/world", "https://news.example.com/world",
+                            rules, "news.example.com")
+    assert [link.url for link in listing.links] == ["https://news.example.com/world/2024/04/01/old-popular-story"]
