@@ -160,6 +160,11 @@ async def _read_section(site: SiteConfig, title: str, url: str, store: Store, fe
             if not listing.links:
                 hint = f"; the automatic picker finds {len(listing.fallback)}, remove [links]?" \
                     if listing.fallback else ""
+                if result.health.worked_before(title):
+                    # A page that listed articles and now lists none, even to the automatic
+                    # picker, is more often a block or an interstitial than a real empty page.
+                    result.blocked = True
+                    hint += "; recorded as blocked: it listed articles before"
                 result.problems.append(
                     f"section {title!r}: no article links matched on {page_url} "
                     f"(has the page layout changed? try `feedmaker check`){hint}")

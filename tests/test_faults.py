@@ -179,7 +179,8 @@ SECTION_FAULTS: list[tuple[str, dict[str, Any], str | None, bool, float | None]]
     ("challenge-503", {"kind": "challenge", "code": 503}, "challenge", True, None),
     ("challenge-403", {"kind": "challenge", "code": 403}, "blocked", True, None),
     ("challenge-200", {"kind": "challenge", "code": 200}, "challenge", True, None),
-    ("empty", {"kind": "empty"}, "no article links matched", False, None),
+    # a listing that listed articles and suddenly lists none: a block or interstitial, most often
+    ("empty", {"kind": "empty"}, "no article links matched", True, None),
 ]
 
 
