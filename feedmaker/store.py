@@ -312,8 +312,12 @@ class Store:
         return [_article(r) for r in rows]
 
     def feeds(self, site: str) -> list[str]:
+        # A skip scan over the (site, feed, ...) index: one seek per feed, where DISTINCT would
+        # walk every membership (600,000 rows for 100,000 articles).
         return [r[0] for r in self.db.execute(
-            "SELECT DISTINCT feed FROM memberships WHERE site = ? ORDER BY feed", (site,))]
+            "WITH RECURSIVE f(feed) AS (SELECT min(feed) FROM memberships WHERE site = ?1"
+            " UNION ALL SELECT (SELECT min(feed) FROM memberships WHERE site = ?1 AND feed > f.feed)"
+            " FROM f WHERE f.feed IS NOT NULL) SELECT feed FROM f WHERE feed IS NOT NULL", (site,))]
 
     def feed_stats(self, site: str) -> dict[str, tuple[int, datetime | None]]:
         """feed -> (number of entries, newest entry's date) for the index page."""
