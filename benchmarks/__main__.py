@@ -51,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         if "cold" in only:
             step(f"cold build + warm poll, {plan.site} articles")
             results["cold"] = runs.cold_build(plan.site, work, warm=True)
+            step(f"cold build, {plan.site} articles of news length (3-10 KB of text)")
+            results["cold_short"] = runs.cold_build(plan.site, work, news_length=True)
         if "morss" in only:
             step("morss vs feedmaker, one section")
             results["morss"] = runs.morss_vs_feedmaker(work, plan.rounds, have["morss"])
@@ -105,6 +107,11 @@ def render(r: dict[str, Any], seconds: float, *, quick: bool) -> str:
             f"{c['wall'] * per:.1f}; {c['out_mb'] * per:.0f}")
         row("  articles stored / requests / files written",
             f"{c['new']} / {c['requests']} / {c['files']}")
+        if cs := r.get("cold_short"):
+            row("  same site, article text cut to news length (3–10 KB): CPU s per 1,000",
+                f"{cs['cpu'] * per:.2f}", verdict(cs["cpu"] * per <= 3, "≤ 3"))
+            row("    of which writing feeds; feeds written (MB per 1,000)",
+                f"{cs['publish_cpu'] * per:.2f}; {cs['out_mb'] * per:.0f}")
         row("peak RSS, cold build (MB)", f"{c['rss_mb']:.0f}", verdict(c["rss_mb"] < 200, "< 200"))
         row("state file size per 1,000 articles (generated site, MB)",
             f"{c['state_bytes'] / 1e6 * per:.1f}")
@@ -118,11 +125,15 @@ def render(r: dict[str, Any], seconds: float, *, quick: bool) -> str:
         fm_cpu, fm_wall = m["fm_cpu"] / m["fm_articles"], m["fm_wall"] / m["fm_articles"]
         row(f"one section, cold, {m['fm_articles']} articles: feedmaker CPU s / wall s per article"
             " (whole process)", f"{fm_cpu:.3f} / {fm_wall:.3f}")
+        one_feed = (m["fm_cpu"] - m["fm_publish"] * (1 - 3 / m["fm_files"])) / m["fm_articles"]
+        row(f"  feedmaker writes {m['fm_files']:.0f} files (section, all, every tag × 3 formats);"
+            " CPU s per article counting one feed's share", f"{one_feed:.3f}")
         if m["morss_items"]:
             mc, mw = m["morss_cpu"] / m["morss_items"], m["morss_wall"] / m["morss_items"]
-            row(f"  morss, XPath listing rules, {m['morss_items']} items: CPU s / wall s per article",
-                f"{mc:.3f} / {mw:.3f} ({mc / fm_cpu:.1f}× / {mw / fm_wall:.1f}×)",
+            row(f"  morss, XPath listing rules, {m['morss_items']} items, one RSS feed: CPU s / wall s"
+                " per article", f"{mc:.3f} / {mw:.3f} ({mc / fm_cpu:.1f}× / {mw / fm_wall:.1f}×)",
                 verdict(mc > fm_cpu and mw > fm_wall, "feedmaker faster"))
+            row("  morss CPU ÷ feedmaker CPU counting one feed's share", f"{mc / one_feed:.1f}×")
         else:
             row("  morss", "not installed" if not r["have"]["morss"] else "no items")
     if b := r.get("big"):

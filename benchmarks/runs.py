@@ -90,10 +90,11 @@ def server_log(site: SiteProcess, clear: bool = False) -> list[dict[str, Any]]:
     return [] if clear else list(json.loads(body))
 
 
-def cold_build(articles: int, work: Path, *, warm: bool = False) -> dict[str, Any]:
+def cold_build(articles: int, work: Path, *, warm: bool = False,
+               news_length: bool = False) -> dict[str, Any]:
     """Cold build of a generated site of `articles` (own server process); then, if asked, a warm
     poll with nothing new against the same state."""
-    with SiteProcess(articles) as site:
+    with SiteProcess(articles, news_length=news_length) as site:
         folder = work / f"cold-{articles}"
         config = write_config(folder, site.url, articles)
         out = child("build", {"config": str(config)})
@@ -121,7 +122,8 @@ def morss_vs_feedmaker(work: Path, rounds: int, have_morss: bool) -> dict[str, A
     from sample_site.generate import PAGE_SIZE, SECTIONS
 
     section = SECTIONS[0]
-    res: dict[str, list[float]] = {"fm_cpu": [], "fm_wall": [], "morss_cpu": [], "morss_wall": []}
+    res: dict[str, list[float]] = {"fm_cpu": [], "fm_wall": [], "fm_publish": [], "fm_files": [],
+                                   "morss_cpu": [], "morss_wall": []}
     items = 0
     with SiteProcess(2000) as site:
         env = {**os.environ, "MAX_ITEM": str(PAGE_SIZE), "LIM_ITEM": str(PAGE_SIZE),
@@ -136,6 +138,8 @@ def morss_vs_feedmaker(work: Path, rounds: int, have_morss: bool) -> dict[str, A
             got = child("build", {"config": str(config)})
             res["fm_wall"].append(time.perf_counter() - t0)
             res["fm_cpu"].append(got["proc_cpu"])
+            res["fm_publish"].append(got["publish_cpu"])
+            res["fm_files"].append(got["files"])
             fm_articles = got["new"]
             shutil.rmtree(folder, ignore_errors=True)
             if have_morss:

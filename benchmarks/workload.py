@@ -46,16 +46,16 @@ remove = [".ad", ".share", "script"]
 class SiteProcess:
     """`python -m sample_site.server --articles N` in a child process, so its CPU is not ours."""
 
-    def __init__(self, articles: int, seed: int = 0) -> None:
-        self.articles, self.seed = articles, seed
+    def __init__(self, articles: int, seed: int = 0, *, news_length: bool = False) -> None:
+        self.articles, self.seed, self.news_length = articles, seed, news_length
         self.proc: subprocess.Popen[str] | None = None
         self.url = ""
 
     def __enter__(self) -> SiteProcess:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "sample_site.server", "--port", "0",
-             "--articles", str(self.articles), "--seed", str(self.seed)],
-            cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        cmd = [sys.executable, "-m", "benchmarks.site", str(self.articles)] if self.news_length \
+            else [sys.executable, "-m", "sample_site.server", "--port", "0",
+                  "--articles", str(self.articles), "--seed", str(self.seed)]
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None
         self.url = self.proc.stdout.readline().strip()
         if not self.url.startswith("http"):
