@@ -43,8 +43,9 @@ def feed_info(site: SiteConfig, config: Config, feed: str, section_titles: Mappi
 
 def publish_site(site: SiteConfig, config: Config, store: Store, dirty: Iterable[str],
                  slugs: Mapping[str, str] | None = None) -> int:
-    """Render and write the site's feeds that `dirty` names, plus any whose files are missing
-    (or all of them after a config change). Returns how many files were written."""
+    """Render and write the site's feeds that `dirty` names or the store marks pending (changed
+    by a run that did not get to write them), plus any whose files are missing (or all of them
+    after a config change). Returns how many files were written."""
     slugs = slugs or assign_slugs(site.sections)
     section_titles = {slug: title for title, slug in slugs.items()}
     tag_names = store.tag_names(site.key)
@@ -54,8 +55,8 @@ def publish_site(site: SiteConfig, config: Config, store: Store, dirty: Iterable
         targets = set(stored)
     else:
         present = _present(config.out_dir, site.key)
-        targets = set(dirty) | {f for f in stored
-                                if any(f"{f}.{fmt}" not in present for fmt in FORMATS)}
+        targets = set(dirty) | store.pending(site.key) | {
+            f for f in stored if any(f"{f}.{fmt}" not in present for fmt in FORMATS)}
     written = 0
     for feed in sorted(targets):
         found = feed_info(site, config, feed, section_titles, tag_names)
@@ -67,6 +68,8 @@ def publish_site(site: SiteConfig, config: Config, store: Store, dirty: Iterable
             continue
         for fmt in FORMATS:
             written += write_if_changed(config.out_dir, f"{info.path}.{fmt}", RENDERERS[fmt](info, entries))
+    # Only now, with every file written (a write error raises past this), are they up to date.
+    store.clear_pending(site.key, targets)
     store.set_fingerprint(site.key, print_)
     return written
 

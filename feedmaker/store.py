@@ -80,6 +80,14 @@ _MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (site, kind, name)
     );
     """,
+    # Feeds whose files are behind the stored articles: marked in the same transaction as the
+    # change, cleared once the files are written, so a kill -9 or a full disk in between never
+    # leaves a stored article out of its feeds.
+    """
+    CREATE TABLE pending (
+        site TEXT NOT NULL, feed TEXT NOT NULL, PRIMARY KEY (site, feed)
+    );
+    """,
 )
 
 
@@ -279,6 +287,7 @@ class Store:
         if changed and row is not None:  # an edit must reach the feeds it was already in
             touched |= {r[0] for r in self.db.execute(
                 "SELECT feed FROM memberships WHERE site=? AND article_id=?", (site, article_id))}
+        self._mark_pending(site, touched)
         return Saved(new, changed and not new, frozenset(touched))
 
     def add_sections(self, site: str, url: str, sections: Iterable[str]) -> frozenset[str]:
@@ -301,7 +310,9 @@ class Store:
                     "INSERT OR IGNORE INTO memberships (site, feed, article_id, sort_key)"
                     " VALUES (?,?,?,?)",
                     (site, f"sections/{s}", row["id"], row["published"] or row["first_seen"]))
-            return frozenset(f"sections/{s}" for s in missing)
+            added = frozenset(f"sections/{s}" for s in missing)
+            self._mark_pending(site, added)
+            return added
 
     def entries(self, site: str, feed: str, limit: int) -> list[Article]:
         """The newest `limit` articles of a feed, newest first (ties broken by id for stable output)."""
@@ -377,6 +388,18 @@ class Store:
                           _dt(r["finished"]) or datetime.now(UTC), bool(r["ok"]), r["state"],
                           r["error"], r["new_articles"], r["updated_articles"], r["feeds_written"],
                           r["requests"]) for r in rows]
+
+    def _mark_pending(self, site: str, feeds: Iterable[str]) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO pending (site, feed) VALUES (?,?)",
+                            [(site, f) for f in feeds])
+
+    def pending(self, site: str) -> set[str]:
+        """Feeds changed in the store whose files have not been written since."""
+        return {r[0] for r in self.db.execute("SELECT feed FROM pending WHERE site=?", (site,))}
+
+    def clear_pending(self, site: str, feeds: Iterable[str]) -> None:
+        self.db.executemany("DELETE FROM pending WHERE site=? AND feed=?",
+                            [(site, f) for f in feeds])
 
     def fingerprint(self, site: str) -> str | None:
         row = self.db.execute("SELECT fingerprint FROM site_state WHERE site=?", (site,)).fetchone()
