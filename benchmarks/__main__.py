@@ -35,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="smaller workload, under 3 minutes")
     ap.add_argument("--only", nargs="*", default=(),
                     choices=("extract", "cold", "morss", "big", "scaling"))
+    ap.add_argument("--before", type=Path, metavar="TREE",
+                    help="also time extraction with the feedmaker package under TREE, interleaved"
+                         " (e.g. `git archive OLD feedmaker | tar -x -C TREE`)")
     args = ap.parse_args(argv)
     plan = QUICK if args.quick else FULL
     only = set(args.only) or {"extract", "cold", "morss", "big", "scaling"}
@@ -47,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
             step("extraction")
             with SiteProcess(plan.site) as site:
                 results["extract"] = runs.extraction(site, work, plan.pages, plan.rounds,
-                                                     have["trafilatura"])
+                                                     have["trafilatura"], args.before)
         if "cold" in only:
             step(f"cold build + warm poll, {plan.site} articles")
             results["cold"] = runs.cold_build(plan.site, work, warm=True)
@@ -86,6 +89,9 @@ def render(r: dict[str, Any], seconds: float, *, quick: bool) -> str:
     if e := r.get("extract"):
         row(f"extraction: parse + every field + sanitize, pages/s on one core ({e['pages']} pages)",
             f"{e['feedmaker']:.0f}", verdict(e["feedmaker"] >= 400, "≥ 400"))
+        if e["before"] == e["before"]:
+            row("  the same with the feedmaker under --before, pages/s (after ÷ before)",
+                f"{e['before']:.0f} ({e['feedmaker'] / e['before']:.2f}×)")
         row("  physical floor: bare selectolax parse of the same pages, pages/s",
             f"{e['selectolax']:.0f}")
         if e["trafilatura"] == e["trafilatura"]:  # not NaN

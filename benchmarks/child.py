@@ -45,7 +45,10 @@ def _rate(fn: Callable[[str, str], object], pages: list[str], urls: list[str]) -
 
 
 def extract(args: dict[str, Any]) -> dict[str, Any]:
-    """feedmaker.parse_article and a bare selectolax parse, interleaved pass by pass."""
+    """feedmaker.parse_article and a bare selectolax parse, interleaved pass by pass. With
+    "tree", feedmaker is imported from that folder instead (an older commit's, for before/after)."""
+    if args.get("tree"):
+        sys.path.insert(0, args["tree"])
     from selectolax.lexbor import LexborHTMLParser
 
     from feedmaker.config import load_config

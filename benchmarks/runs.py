@@ -63,16 +63,21 @@ def fetch_pages(site: SiteProcess, urls: list[str], folder: Path) -> dict[str, f
 
 
 def extraction(site: SiteProcess, work: Path, pages: int, rounds: int, have_traf: bool,
-               ) -> dict[str, Any]:
+               before: Path | None = None) -> dict[str, Any]:
     folder = work / "pages"
     fetch = fetch_pages(site, article_urls(site.url, site.articles)[:pages], folder)
     config = write_config(work / "extract", site.url, site.articles)
-    rates: dict[str, list[float]] = {"feedmaker": [], "selectolax": [], "trafilatura": []}
+    rates: dict[str, list[float]] = {"feedmaker": [], "selectolax": [], "trafilatura": [],
+                                     "before": []}
     version = None
     for _ in range(rounds):  # interleaved: one pass of each per round
         got = child("extract", {"config": str(config), "pages": str(folder), "reps": 1})
         rates["feedmaker"] += got["feedmaker"]
         rates["selectolax"] += got["selectolax"]
+        if before is not None:
+            got = child("extract", {"config": str(config), "pages": str(folder), "reps": 1,
+                                    "tree": str(before)})
+            rates["before"] += got["feedmaker"]
         if have_traf:
             got = child("trafilatura", {"pages": str(folder), "reps": 1}, benchvenv.PYTHON)
             rates["trafilatura"] += got["trafilatura"]
