@@ -27,7 +27,7 @@ from feedmaker.config import load_config
 from feedmaker.errors import OutputError
 from sample_site.server import SampleSite
 
-ITERATIONS = 20
+ITERATIONS = 16
 SEED = int(os.environ.get("FEEDMAKER_CRASH_SEED", "20261126"))
 Snapshot = dict[str, tuple[bytes, int]]
 

@@ -333,8 +333,9 @@ def test_non_http_links_in_a_listing_are_ignored(world: World,
             '<a href="data:text/html,<a href=/news/health/evil-data>x</a>">Data</a>'
             '<a href="vbscript:/news/health/evil-vb">VB</a>'
             '<a href="  JavaScript:alert(1)//news/health/evil-js2">JS2</a></div>')
+    heading = '<h1 class="section-title">'
     _patch_page(monkeypatch, world.site, HEALTH,
-                lambda html: html.replace('<h1 class="section-title">', evil + '<h1 class="section-title">', 1))
+                lambda html: html.replace(heading, evil + heading, 1))
     world.site.clear_log()
     result = world.build()
     assert result.ok, result.problems
@@ -440,3 +441,47 @@ def test_cli_reports_fault_and_other_site_builds(world: World) -> None:
     assert proc.returncode == 1
     assert "HTTP 503" in proc.stderr and "'Health'" in proc.stderr
     assert_kept(before, world.out)
+
+
+# -- the daemon keeps running through faults ---------------------------------------------------
+def test_daemon_keeps_running_and_serving_through_faults(tmp_path: Path) -> None:
+    """`feedmaker run` with two sites; one of them breaks in every way at once. The daemon keeps
+    serving, the other site keeps updating, the broken site's feeds stay as they were, and once
+    the faults are gone every article arrives."""
+    from running import Daemon, wait_for
+
+    with SampleSite() as a, SampleSite() as b:
+        mirror = (f'[sites.mirror]\nname = "Mirror"\nurl = "{b.url}"\ninterval = "2s"\n'
+                  '[sites.mirror.sections]\nHealth = "/news/health"\n')
+        config = write_config(tmp_path, a.url, extra=mirror, replace={
+            'interval = "15m"': 'interval = "2s"',
+            'public_url = "http://localhost:8080/"':
+                'public_url = "http://localhost:8080/"\ntimeout = "2s"\nmax_bytes = 2000000'})
+        out = tmp_path / "feeds"
+        with Daemon(config) as d:
+            wait_for(lambda: d.runs("sample") and d.runs("mirror"), 30, "the first runs")
+            before = snapshot(out / "sample")
+            failed = a.publish("health", "Published while the site is broken", ["Broken"],
+                               author="Fault Reporter")
+            a.set_fault(HEALTH, "drip", interval=0.2)
+            a.set_fault(POLITICS, "reset", after_headers=True)
+            a.set_fault("/articles/opinion", "huge", mb=30, content_length=False)
+            a.set_fault("/articles/analysis", "redirect", to="/articles/analysis")
+            runs = d.runs("sample")
+            wait_for(lambda: d.runs("sample") > runs, 30, "a failing run")
+            health = d.health()
+            assert d.get("/healthz").status_code == 200 and health["status"] == "ok"
+            assert health["sites"]["sample"]["state"] == "failing"
+            assert "timed out" in health["sites"]["sample"]["last_error"]
+            assert snapshot(out / "sample") == before  # untouched, still served
+            assert d.get("/sample/all.atom").status_code == 200
+
+            fresh = b.publish("health", "The mirror keeps going", ["Mirror"], author="B")
+            wait_for(lambda: b.origin + fresh in d.get("/mirror/all.json").text, 30,
+                     "the other site's new article")
+
+            a.clear_faults()  # the site is back: nothing was lost
+            wait_for(lambda: a.origin + failed in d.get("/sample/all.json").text, 60,
+                     "the article published during the faults")
+            assert d.health()["sites"]["sample"]["state"] == "ok"
+        check_out_dir(out)

@@ -349,7 +349,7 @@ _special = st.sampled_from([
 random_html = st.lists(st.one_of(_text, _open, _close, _attr, _special), max_size=40).map("".join)
 _DANGER = re.compile(r"<(script|iframe|object|embed|style|svg|form)\b|<[^>]*\son\w+\s*=|"
                      r"<[^>]*\s(href|src|srcset)\s*=\s*[\"']?\s*(javascript|vbscript|data):", re.I)
-PROPERTY = settings(max_examples=60, deadline=None,
+PROPERTY = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
