@@ -13,7 +13,7 @@ from .config import Config, SiteConfig
 from .index import Listed, render_index, render_opml
 from .model import Article
 from .output import write_if_changed
-from .render import FORMATS, RENDERERS, FeedInfo, feed_updated
+from .render import FORMATS, RENDERERS, EntryCache, FeedInfo, feed_updated
 from .slug import assign_slugs
 from .store import ALL, Store
 
@@ -58,6 +58,7 @@ def publish_site(site: SiteConfig, config: Config, store: Store, dirty: Iterable
         targets = set(dirty) | store.pending(site.key) | {
             f for f in stored if any(f"{f}.{fmt}" not in present for fmt in FORMATS)}
     written = 0
+    cache = EntryCache()
     for feed in sorted(targets):
         found = feed_info(site, config, feed, section_titles, tag_names)
         if found is None:
@@ -67,7 +68,8 @@ def publish_site(site: SiteConfig, config: Config, store: Store, dirty: Iterable
         if not entries:  # never replace a feed by an empty one
             continue
         for fmt in FORMATS:
-            written += write_if_changed(config.out_dir, f"{info.path}.{fmt}", RENDERERS[fmt](info, entries))
+            data = RENDERERS[fmt](info, entries, cache)
+            written += write_if_changed(config.out_dir, f"{info.path}.{fmt}", data)
     # Only now, with every file written (a write error raises past this), are they up to date.
     store.clear_pending(site.key, targets)
     store.set_fingerprint(site.key, print_)

@@ -1,28 +1,33 @@
-"""Articles -> feed bytes: Atom and RSS through feedgen, JSON Feed 1.1 of our own.
+"""Articles -> feed bytes: Atom 1.0, RSS 2.0 and JSON Feed 1.1.
 
 Output depends only on its inputs (no clock): the feed's `updated` is its newest entry's, so the
-same articles always give the same bytes.
+same articles always give the same bytes. Each entry is serialized once per format and build
+(`EntryCache`) and reused in every feed it belongs to: an article sits in about six feeds.
+
+Why not feedgen (the stack's first choice): feedgen 1.0 drops rel and type from Atom entry
+links (a name-shadowing bug in its entry.py), wraps a lone thumbnail in a <media:group> that the
+W3C validator flags, and builds an lxml tree per feed at ~150 µs an entry — 45 s to rebuild the
+2,000 feeds of a 100,000-article site. Writing the two formats directly is ~80 lines.
 """
 
 from __future__ import annotations
 
 import json
 import mimetypes
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-
-from feedgen.ext.base import BaseEntryExtension, BaseExtension
-from feedgen.feed import FeedGenerator
-from lxml import etree
+from xml.sax.saxutils import escape, quoteattr
 
 from . import __version__
-from .dates import rfc3339
+from .dates import rfc822, rfc3339
 from .model import Article
+from .sanitize import xml_safe
 
 GENERATOR_URI = "https://github.com/feedmaker/feedmaker"
 FORMATS = ("atom", "rss", "json")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MEDIA_NS = "http://search.yahoo.com/mrss/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +43,21 @@ class FeedInfo:
 
     def self_url(self, fmt: str) -> str:
         return f"{self.public_url}{self.path}.{fmt}"
+
+
+@dataclass
+class EntryCache:
+    """Serialized entries by (format, article URL), for one publishing pass over a site: within
+    it an article's fields cannot change, so its URL identifies the serialized form."""
+
+    entries: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def get(self, fmt: str, a: Article, make: Callable[[Article], str]) -> str:
+        key = (fmt, a.url)
+        text = self.entries.get(key)
+        if text is None:
+            text = self.entries[key] = make(a)
+        return text
 
 
 def published_of(a: Article) -> datetime:
@@ -57,143 +77,128 @@ def image_type(url: str) -> str:
     return guess if guess and guess.startswith("image/") else "image/jpeg"
 
 
-MEDIA_NS = "http://search.yahoo.com/mrss/"
-_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
+def _text(value: str) -> str:
+    return escape(xml_safe(value))
 
 
-class _LeadImageEntry(BaseEntryExtension):  # type: ignore[misc]
-    """The lead image and typed links, written here rather than through feedgen because of what
-    the W3C feed validator says about feedgen's own output: an RSS enclosure needs a real byte
-    length (we only know the URL, and "0" is flagged invalid), and feedgen's media extension puts
-    a lone thumbnail in a <media:group> without <media:content>. So: Atom gets
-    <link rel="enclosure" type> (length is optional there), both formats get <media:content
-    medium="image"> and <media:thumbnail> at item level, and Atom entry links get
-    rel="alternate" type="text/html" (feedgen 1.0 drops rel/type from entry links)."""
-
-    def __init__(self) -> None:
-        self.url: str | None = None
-
-    def _media(self, entry: etree._Element) -> None:
-        if self.url:
-            etree.SubElement(entry, f"{{{MEDIA_NS}}}content",
-                             {"url": self.url, "medium": "image", "type": image_type(self.url)})
-            etree.SubElement(entry, f"{{{MEDIA_NS}}}thumbnail", {"url": self.url})
-
-    def extend_atom(self, entry: etree._Element) -> etree._Element:
-        for link in entry.findall("link"):  # feedgen builds Atom elements unprefixed
-            if "rel" not in link.attrib:
-                link.attrib.update({"rel": "alternate", "type": "text/html"})
-        if self.url:
-            link = etree.SubElement(entry, "link")
-            link.attrib.update({"rel": "enclosure", "href": self.url, "type": image_type(self.url)})
-        self._media(entry)
-        return entry
-
-    def extend_rss(self, entry: etree._Element) -> etree._Element:
-        self._media(entry)
-        return entry
-
-
-class _LeadImageExt(BaseExtension):  # type: ignore[misc]
-    """Feed level: the media namespace, and a type on the self and alternate links."""
-
-    def extend_ns(self) -> dict[str, str]:
-        return {"media": MEDIA_NS}
-
-    def extend_atom(self, feed: etree._Element) -> etree._Element:
-        for link in feed.findall("link"):
-            if link.get("rel") == "self":
-                link.set("type", _TYPES["atom"])
-            elif link.get("rel") == "alternate":
-                link.set("type", "text/html")
-        return feed
-
-    def extend_rss(self, rss: etree._Element) -> etree._Element:
-        for link in rss.iter("{http://www.w3.org/2005/Atom}link"):
-            if link.get("rel") == "self":
-                link.set("type", _TYPES["rss"])
-        return rss
-
-
-def _generator(info: FeedInfo, entries: Sequence[Article], fmt: str) -> FeedGenerator:
-    fg = FeedGenerator()
-    fg.load_extension("dc", atom=False, rss=True)
-    fg.register_extension("leadimage", _LeadImageExt, _LeadImageEntry, atom=True, rss=True)
-    fg.id(info.self_url("atom"))
-    fg.title(info.title)
-    fg.author({"name": info.site_name})
-    fg.link(href=info.self_url(fmt), rel="self")
-    fg.link(href=info.home, rel="alternate")
-    fg.description(info.description or info.title)
-    fg.generator("feedmaker", __version__, GENERATOR_URI)
-    newest = feed_updated(entries)
-    fg.updated(newest)
-    fg.lastBuildDate(newest)
-    for a in entries:
-        fe = fg.add_entry(order="append")
-        fe.id(a.url)
-        fe.guid(a.url, permalink=True)
-        fe.title(a.title)
-        fe.link(href=a.url)
-        fe.published(published_of(a))
-        fe.updated(updated_of(a))
-        if a.author:
-            fe.author({"name": a.author}) if fmt == "atom" else fe.dc.dc_creator(a.author)
-        if a.summary:
-            fe.summary(a.summary) if fmt == "atom" else fe.description(a.summary)
-        if a.content:
-            fe.content(a.content, type="html" if fmt == "atom" else "CDATA")
-            if fmt == "rss" and not a.summary:
-                fe.description(a.title)
-        for term in _categories(a):
-            fe.category(term=term, label=term)
-        if a.image:
-            fe.leadimage.url = a.image
-    return fg
+def _attr(value: str) -> str:
+    return quoteattr(xml_safe(value))
 
 
 def _categories(a: Article) -> list[str]:
     return list(dict.fromkeys([*a.tags, *a.sections]))
 
 
-def render_atom(info: FeedInfo, entries: Sequence[Article]) -> bytes:
-    return bytes(_generator(info, entries, "atom").atom_str(pretty=True))
+def _media(a: Article) -> str:
+    """The lead image as item-level media:content + media:thumbnail (no byte length is known,
+    and the validator flags an RSS enclosure with length 0 and a <media:group> without content)."""
+    if not a.image:
+        return ""
+    return (f'    <media:content url={_attr(a.image)} medium="image" type="{image_type(a.image)}"/>\n'
+            f"    <media:thumbnail url={_attr(a.image)}/>\n")
 
 
-def render_rss(info: FeedInfo, entries: Sequence[Article]) -> bytes:
-    return bytes(_generator(info, entries, "rss").rss_str(pretty=True))
+def atom_entry(a: Article) -> str:
+    parts = [f"  <entry>\n    <id>{_text(a.url)}</id>\n    <title>{_text(a.title)}</title>\n"
+             f'    <link rel="alternate" type="text/html" href={_attr(a.url)}/>\n'
+             f"    <published>{rfc3339(published_of(a))}</published>\n"
+             f"    <updated>{rfc3339(updated_of(a))}</updated>\n"]
+    if a.author:
+        parts.append(f"    <author><name>{_text(a.author)}</name></author>\n")
+    if a.summary:
+        parts.append(f"    <summary>{_text(a.summary)}</summary>\n")
+    if a.content:
+        parts.append(f'    <content type="html">{_text(a.content)}</content>\n')
+    parts += [f"    <category term={_attr(c)} label={_attr(c)}/>\n" for c in _categories(a)]
+    if a.image:
+        parts.append(f'    <link rel="enclosure" type="{image_type(a.image)}" href={_attr(a.image)}/>\n')
+    parts.append(_media(a) + "  </entry>\n")
+    return "".join(parts)
 
 
-def render_json(info: FeedInfo, entries: Sequence[Article]) -> bytes:
+def rss_item(a: Article) -> str:
+    parts = [f"    <item>\n      <title>{_text(a.title)}</title>\n      <link>{_text(a.url)}</link>\n"
+             f'      <guid isPermaLink="true">{_text(a.url)}</guid>\n'
+             f"      <pubDate>{rfc822(published_of(a))}</pubDate>\n"]
+    if a.author:
+        parts.append(f"      <dc:creator>{_text(a.author)}</dc:creator>\n")
+    parts.append(f"      <description>{_text(a.summary or a.title)}</description>\n")
+    if a.content:
+        # CDATA keeps the HTML readable; a "]]>" inside it is split across two sections.
+        body = xml_safe(a.content).replace("]]>", "]]]]><![CDATA[>")
+        parts.append(f"      <content:encoded><![CDATA[{body}]]></content:encoded>\n")
+    parts += [f"      <category>{_text(c)}</category>\n" for c in _categories(a)]
+    parts.append(_media(a).replace("    <", "      <") + "    </item>\n")
+    return "".join(parts)
+
+
+def render_atom(info: FeedInfo, entries: Sequence[Article], cache: EntryCache | None = None) -> bytes:
+    cache = cache or EntryCache()
+    head = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="{MEDIA_NS}">\n'
+        f"  <id>{_text(info.self_url('atom'))}</id>\n  <title>{_text(info.title)}</title>\n"
+        f"  <subtitle>{_text(info.description or info.title)}</subtitle>\n"
+        f"  <updated>{rfc3339(feed_updated(entries))}</updated>\n"
+        f"  <author><name>{_text(info.site_name)}</name></author>\n"
+        f'  <link rel="self" type="application/atom+xml" href={_attr(info.self_url("atom"))}/>\n'
+        f'  <link rel="alternate" type="text/html" href={_attr(info.home)}/>\n'
+        f'  <generator uri="{GENERATOR_URI}" version="{__version__}">feedmaker</generator>\n')
+    body = "".join(cache.get("atom", a, atom_entry) for a in entries)
+    return (head + body + "</feed>\n").encode()
+
+
+def render_rss(info: FeedInfo, entries: Sequence[Article], cache: EntryCache | None = None) -> bytes:
+    cache = cache or EntryCache()
+    head = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        f'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="{MEDIA_NS}">\n'
+        f"  <channel>\n    <title>{_text(info.title)}</title>\n    <link>{_text(info.home)}</link>\n"
+        f"    <description>{_text(info.description or info.title)}</description>\n"
+        f'    <atom:link rel="self" type="application/rss+xml" href={_attr(info.self_url("rss"))}/>\n'
+        f"    <lastBuildDate>{rfc822(feed_updated(entries))}</lastBuildDate>\n"
+        f"    <generator>feedmaker {__version__}</generator>\n"
+        "    <docs>https://www.rssboard.org/rss-specification</docs>\n")
+    body = "".join(cache.get("rss", a, rss_item) for a in entries)
+    return (head + body + "  </channel>\n</rss>\n").encode()
+
+
+def json_item(a: Article) -> str:
+    item: dict[str, object] = {"id": a.url, "url": a.url, "title": a.title}
+    if a.content:
+        item["content_html"] = a.content
+    else:
+        item["content_text"] = a.summary or a.title
+    if a.summary:
+        item["summary"] = a.summary
+    if a.image:
+        item["image"] = a.image
+    item["date_published"] = rfc3339(published_of(a))
+    item["date_modified"] = rfc3339(updated_of(a))
+    if a.author:
+        item["authors"] = [{"name": a.author}]
+    if tags := _categories(a):
+        item["tags"] = tags
+    return json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+
+
+def render_json(info: FeedInfo, entries: Sequence[Article], cache: EntryCache | None = None) -> bytes:
     """JSON Feed 1.1 (https://jsonfeed.org/version/1.1)."""
-    items = []
-    for a in entries:
-        item: dict[str, object] = {"id": a.url, "url": a.url, "title": a.title}
-        if a.content:
-            item["content_html"] = a.content
-        else:
-            item["content_text"] = a.summary or a.title
-        if a.summary:
-            item["summary"] = a.summary
-        if a.image:
-            item["image"] = a.image
-        item["date_published"] = rfc3339(published_of(a))
-        item["date_modified"] = rfc3339(updated_of(a))
-        if a.author:
-            item["authors"] = [{"name": a.author}]
-        if tags := _categories(a):
-            item["tags"] = tags
-        items.append(item)
-    feed = {
+    cache = cache or EntryCache()
+    head = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": info.title,
         "home_page_url": info.home,
         "feed_url": info.self_url("json"),
         "description": info.description or info.title,
         "authors": [{"name": info.site_name}],
-        "items": items,
     }
-    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode()
+    top = json.dumps(head, ensure_ascii=False, indent=2)[:-2]  # without the closing "\n}"
+    items = ",\n    ".join(cache.get("json", a, json_item) for a in entries)
+    return f'{top},\n  "items": [\n    {items}\n  ]\n}}\n'.encode()
 
 
-RENDERERS = {"atom": render_atom, "rss": render_rss, "json": render_json}
+RENDERERS: dict[str, Callable[..., bytes]] = {
+    "atom": render_atom, "rss": render_rss, "json": render_json}
