@@ -3,20 +3,36 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .errors import OutputError
 
 
 def safe_path(out_dir: Path, relative: str) -> Path:
-    """out_dir / relative, refusing anything that would resolve outside out_dir."""
-    root = out_dir.resolve()
-    target = (root / relative).resolve()
-    if target != root and root not in target.parents:
+    """out_dir / relative, refusing anything that would resolve outside out_dir.
+
+    The name itself must be plain (no "..", no absolute path, no NUL); the directory it lands
+    in is resolved (symlinks followed) once per directory and must lie inside out_dir."""
+    parts = PurePosixPath(relative).parts
+    if not parts or relative.startswith("/") or "\0" in relative or any(
+            p in ("..", ".") for p in parts):
+        raise OutputError(f"refusing to write outside {out_dir}: {relative!r}")
+    root = _resolved(out_dir)
+    parent = _resolved(out_dir.joinpath(*parts[:-1])) if len(parts) > 1 else root
+    if parent != root and root not in parent.parents:
         raise OutputError(f"refusing to write outside {root}: {relative!r}")
+    target = parent / parts[-1]
+    if target.is_symlink():  # a link planted in out_dir could point anywhere
+        raise OutputError(f"refusing to write through a symbolic link: {target}")
     return target
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolved(path: Path) -> Path:
+    return path.resolve()
 
 
 def write_if_changed(out_dir: Path, relative: str, data: bytes) -> bool:

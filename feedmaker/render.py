@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -48,15 +49,24 @@ class FeedInfo:
 @dataclass
 class EntryCache:
     """Serialized entries by (format, article URL), for one publishing pass over a site: within
-    it an article's fields cannot change, so its URL identifies the serialized form."""
+    it an article's fields cannot change, so its URL identifies the serialized form. Bounded by
+    size (least recently used out first), so a cold build of long articles stays in memory."""
 
-    entries: dict[tuple[str, str], str] = field(default_factory=dict)
+    budget: int = 48 * 1024 * 1024  # characters
+    entries: OrderedDict[tuple[str, str], str] = field(default_factory=OrderedDict)
+    size: int = 0
 
     def get(self, fmt: str, a: Article, make: Callable[[Article], str]) -> str:
         key = (fmt, a.url)
         text = self.entries.get(key)
-        if text is None:
-            text = self.entries[key] = make(a)
+        if text is not None:
+            self.entries.move_to_end(key)
+            return text
+        text = self.entries[key] = make(a)
+        self.size += len(text)
+        while self.size > self.budget and len(self.entries) > 1:
+            _, old = self.entries.popitem(last=False)
+            self.size -= len(old)
         return text
 
 
