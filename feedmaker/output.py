@@ -39,34 +39,77 @@ def write_if_changed(out_dir: Path, relative: str, data: bytes) -> bool:
     """Atomically replace out_dir/relative with data unless it already holds exactly that.
 
     Readers see the old file or the new one, never a partial one: the bytes go to a temporary
-    file in the same directory, are fsynced, then renamed over the target. Returns True if
-    written. An unchanged file is left untouched (same mtime), so HTTP validators stay valid.
+    file in the same directory, reach the disk, then are renamed over the target. Returns True
+    if written. An unchanged file is left untouched (same mtime), so HTTP validators stay valid.
     """
-    target = safe_path(out_dir, relative)
-    try:
-        if target.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        raise OutputError(f"cannot read {target}: {exc}") from exc
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc}") from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise OutputError(f"cannot write {target}: {exc}") from exc
-    return True
+    with Batch(out_dir) as batch:
+        return batch.write(relative, data)
+
+
+class Batch:
+    """Many atomic writes made durable together: each changed file goes to a temporary name,
+    then one filesystem sync, then the renames. Same guarantees as `write_if_changed` (readers
+    see old or new files, never partial ones), but one sync instead of an fsync per file: a
+    full rebuild writes 6,000 files. Use as a context manager: on an error nothing is renamed
+    and the temporary files are removed."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self._staged: list[tuple[str, Path]] = []
+
+    def write(self, relative: str, data: bytes) -> bool:
+        """Stage out_dir/relative unless it already holds exactly `data`; True if staged."""
+        target = safe_path(self.out_dir, relative)
+        try:
+            if target.read_bytes() == data:
+                return False
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise OutputError(f"cannot read {target}: {exc}") from exc
+        tmp = None
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, 0o644)
+        except OSError as exc:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            raise OutputError(f"cannot write {target}: {exc}") from exc
+        self._staged.append((tmp, target))
+        return True
+
+    def commit(self) -> None:
+        if not self._staged:
+            return
+        try:
+            os.sync()  # the data of every staged file is on disk before any rename
+            while self._staged:
+                tmp, target = self._staged[0]
+                os.replace(tmp, target)
+                self._staged.pop(0)
+        except OSError as exc:
+            self.discard()
+            raise OutputError(f"cannot write into {self.out_dir}: {exc}") from exc
+
+    def discard(self) -> None:
+        for tmp, _ in self._staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        self._staged.clear()
+
+    def __enter__(self) -> Batch:
+        return self
+
+    def __exit__(self, typ: type[BaseException] | None, exc: BaseException | None,
+                 tb: object) -> None:
+        if typ is None:
+            self.commit()
+        else:
+            self.discard()
 
 
 def remove_stale_temps(out_dir: Path) -> int:

@@ -11,8 +11,7 @@ from pathlib import Path
 from . import __version__
 from .config import Config, SiteConfig
 from .index import Listed, render_index, render_opml
-from .model import Article
-from .output import write_if_changed
+from .output import Batch, write_if_changed
 from .render import FORMATS, RENDERERS, EntryCache, FeedInfo, feed_updated
 from .slug import assign_slugs
 from .store import ALL, Store
@@ -58,21 +57,30 @@ def publish_site(site: SiteConfig, config: Config, store: Store, dirty: Iterable
         targets = set(dirty) | store.pending(site.key) | {
             f for f in stored if any(f"{f}.{fmt}" not in present for fmt in FORMATS)}
     written = 0
-    cache = EntryCache()
-    for feed in sorted(targets):
+    cache = EntryCache(section_titles)
+    with Batch(config.out_dir) as batch:
+        written = _render_feeds(site, config, store, sorted(targets), section_titles, tag_names,
+                                cache, batch)
+    # Only now, with every file written (a write error raises past this), are they up to date.
+    store.clear_pending(site.key, targets)
+    store.set_fingerprint(site.key, print_)
+    return written
+
+
+def _render_feeds(site: SiteConfig, config: Config, store: Store, feeds: list[str],
+                  section_titles: Mapping[str, str], tag_names: Mapping[str, str],
+                  cache: EntryCache, batch: Batch) -> int:
+    written = 0
+    for feed in feeds:
         found = feed_info(site, config, feed, section_titles, tag_names)
         if found is None:
             continue
         info, _ = found
-        entries = [_for_feed(a, section_titles) for a in store.entries(site.key, feed, site.max_items)]
+        entries = store.entries(site.key, feed, site.max_items)
         if not entries:  # never replace a feed by an empty one
             continue
         for fmt in FORMATS:
-            data = RENDERERS[fmt](info, entries, cache)
-            written += write_if_changed(config.out_dir, f"{info.path}.{fmt}", data)
-    # Only now, with every file written (a write error raises past this), are they up to date.
-    store.clear_pending(site.key, targets)
-    store.set_fingerprint(site.key, print_)
+            written += batch.write(f"{info.path}.{fmt}", RENDERERS[fmt](info, entries, cache))
     return written
 
 
@@ -86,11 +94,6 @@ def _present(out_dir: Path, site: str) -> set[str]:
         prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
         found.update(prefix + name for name in files)
     return found
-
-
-def _for_feed(a: Article, section_titles: Mapping[str, str]) -> Article:
-    """Stored articles name their sections by slug; feeds show the section titles."""
-    return a.with_(sections=tuple(section_titles.get(s, s) for s in a.sections))
 
 
 def publish_index(config: Config, store: Store, states: Mapping[str, str]) -> int:
