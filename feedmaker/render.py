@@ -53,7 +53,7 @@ class EntryCache:
     size (least recently used out first), so a cold build of long articles stays in memory."""
 
     section_titles: Mapping[str, str] = field(default_factory=dict)  # stored slug -> title
-    budget: int = 48 * 1024 * 1024  # characters
+    budget: int = 16 * 1024 * 1024  # characters (up to 4 bytes each in memory)
     entries: OrderedDict[tuple[str, str], str] = field(default_factory=OrderedDict)
     size: int = 0
 
