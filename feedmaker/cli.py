@@ -76,14 +76,15 @@ def _summary(result: BuildResult) -> None:
         click.echo(f"{r.site}: {r.state}, {r.new} new, {r.updated} updated, {r.feeds_written} file(s) "
                    f"written, {r.requests} request(s) ({r.not_modified} not modified), "
                    f"{r.skipped} skipped by robots.txt, {r.duration:.1f}s", err=True)
-        for problem in r.problems:
+        for problem in [*r.problems, *r.article_errors]:
             click.echo(f"{r.site}: {problem}", err=True)
     written = sum(r.feeds_written for r in result.sites) + result.index_written
     click.echo(
         f"{len(result.sites)} site(s), {sum(r.sections for r in result.sites)} section(s), "
         f"{sum(r.new for r in result.sites)} new article(s), "
         f"{sum(r.updated for r in result.sites)} updated, {written} file(s) written, "
-        f"{sum(len(r.problems) for r in result.sites)} error(s)", err=True)
+        f"{sum(len(r.problems) for r in result.sites)} error(s), "
+        f"{sum(len(r.article_errors) for r in result.sites)} article(s) skipped", err=True)
 
 
 @contextmanager

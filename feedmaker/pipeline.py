@@ -25,6 +25,7 @@ from .slug import assign_slugs
 from .store import RunRecord, Store
 
 log = logging.getLogger("feedmaker")
+MANY_FAILED = 3  # this many new articles all failing make the run fail, not just skip them
 Clock = Callable[[], datetime]
 
 
@@ -44,7 +45,10 @@ class SiteResult:
     skipped: int = 0  # robots.txt-disallowed articles
     failed: set[str] = field(default_factory=set)  # listed articles that could not be stored
     not_modified: int = 0  # section pages answered 304
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # site or section trouble: the run failed
+    # Articles that could not be fetched or parsed: reported and retried next run, but a dead
+    # link is not the site failing (it would send the daemon into backoff for one bad page).
+    article_errors: list[str] = field(default_factory=list)
     blocked: bool = False
     retry_after: float | None = None
     duration: float = 0.0
@@ -102,6 +106,10 @@ async def poll_site(site: SiteConfig, config: Config, store: Store, fetcher: Fet
         progress("articles", len(todo))
     await asyncio.gather(*(_fetch_article(site, store, fetcher, url, listed[url], result, dirty,
                                           clock, progress) for url in todo))
+    failed = len(result.article_errors)
+    if failed >= MANY_FAILED and failed == len(todo):
+        # Not a few dead links: every article page fails, so the site is in trouble.
+        result.problems.append(f"all {failed} article pages failed, e.g. {result.article_errors[0]}")
     try:
         result.feeds_written = publish_site(site, config, store, dirty, slugs)
     except (OutputError, OSError) as exc:
@@ -144,6 +152,10 @@ async def _read_section(site: SiteConfig, title: str, url: str, store: Store, fe
             result.retry_after = exc.retry_after or result.retry_after
             result.problems.append(f"section {title!r}: {exc}")
             log.warning("%s: section %r: %s", site.key, title, exc)
+            return links if number else []
+        except Exception as exc:  # an HTTP-stack surprise costs this section, not the site
+            result.problems.append(f"section {title!r}: {page_url}: {exc!r}")
+            log.exception("%s: section %r failed", site.key, title)
             return links if number else []
         if page.not_modified:
             result.not_modified += 1
@@ -197,6 +209,9 @@ async def _fetch_article(site: SiteConfig, store: Store, fetcher: Fetcher, url: 
     try:
         page = await fetcher.get(url, allowed_hosts=site.allowed_hosts)
         parsed = parse_article(page.text, page.url, site)
+        article: Article = parsed.article
+        saved = store.save_article(site.key, article, aliases=[url], sections=listed.sections,
+                                   listed_title=listed.title, now=clock())
     except RobotsDenied:
         result.skipped += 1
         log.info("%s: skipped %s (disallowed by robots.txt)", site.key, url)
@@ -208,21 +223,19 @@ async def _fetch_article(site: SiteConfig, store: Store, fetcher: Fetcher, url: 
         return
     except FeedmakerError as exc:
         result.failed.add(url)
-        result.problems.append(f"article {url}: {exc}")
+        where = "" if url in str(exc) else f"{url}: "  # a redirect may have led elsewhere
+        result.article_errors.append(f"article skipped: {where}{exc}")
         log.warning("%s: article skipped: %s", site.key, exc)
         return
     except Exception as exc:  # a parser bug on odd markup costs one article, not the site
         result.failed.add(url)
-        result.problems.append(f"article {url}: cannot parse: {exc!r}")
+        result.article_errors.append(f"article skipped: {url}: cannot parse: {exc!r}")
         log.exception("%s: article skipped, parser failed on %s", site.key, url)
         return
     finally:
         if progress:
             progress("article", 1)
-    article: Article = parsed.article
     result.health.article(parsed.sources)
-    saved = store.save_article(site.key, article, aliases=[url], sections=listed.sections,
-                               listed_title=listed.title, now=clock())
     dirty |= saved.feeds
     result.new += saved.new
     result.updated += saved.changed

@@ -249,11 +249,13 @@ def test_article_fault(world: World, fault: dict[str, Any], expect: str | None,
         # the page is up but holds no article: whatever is made of it must be a valid entry
         world.check()
         return
-    problems = [p for p in result.problems if bad in p]
+    problems = [p for p in result.problems + result.article_errors if bad in p]
     assert problems, result.problems
     if expect:
         assert expect in problems[0]
     assert result.blocked == blocked
+    # one bad article is skipped and reported; it does not make the site fail
+    assert result.ok == (not blocked), result.problems
     assert world.url(bad) not in world.ids() and world.url(good) in world.ids("sections/health")
     assert not any(k.startswith(f"sample/tags/fault-tag-{bad.rsplit('-', 1)[-1]}.")
                    for k in snapshot(world.out))
@@ -270,7 +272,7 @@ def test_redirect_loop_between_two_pages(world: World) -> None:
     world.site.set_fault(a, "redirect", to=b)
     world.site.set_fault(b, "redirect", to=a)
     result = world.build()
-    assert any("redirect loop" in p for p in result.problems), result.problems
+    assert any("redirect loop" in p for p in result.article_errors), result.article_errors
     assert world.site.count(path=a) <= 2 and world.site.count(path=b) <= 2
 
 
@@ -303,7 +305,7 @@ def test_huge_page_memory_stays_flat(world: World, content_length: bool) -> None
     finally:
         tracemalloc.stop()
     rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
-    assert any(path in p and ("too large" in p or "larger than" in p) for p in result.problems)
+    assert any(path in p and ("too large" in p or "larger than" in p) for p in result.article_errors)
     # the cap is 2 MB: Python never held anything near the 30 MB page
     assert peak < 12 * 1024 * 1024, peak
     assert rss_growth < 20 * 1024, rss_growth
@@ -485,3 +487,15 @@ def test_daemon_keeps_running_and_serving_through_faults(tmp_path: Path) -> None
                      "the article published during the faults")
             assert d.health()["sites"]["sample"]["state"] == "ok"
         check_out_dir(out)
+
+
+def test_every_new_article_failing_fails_the_run(world: World) -> None:
+    """A dead link is skipped; every article page failing is the site in trouble."""
+    paths = [world.publish("health") for _ in range(3)]
+    world.site.set_fault("/news/health/*", "status", code=500)
+    result = world.build()
+    assert len([e for e in result.article_errors if "HTTP 500" in e]) == 3
+    assert not result.ok and any("all 3 article pages failed" in p for p in result.problems)
+    world.site.clear_faults()
+    assert world.build().ok
+    assert {world.url(p) for p in paths} <= world.ids()
