@@ -36,8 +36,8 @@ class BlockedError(FetchError):
 
 
 class RobotsDenied(FetchError):
-    def __init__(self, url: str) -> None:
-        super().__init__(url, "disallowed by robots.txt")
+    def __init__(self, url: str, why: str = "disallowed by robots.txt") -> None:
+        super().__init__(url, why)
 
 
 class ParseError(FeedmakerError):

@@ -127,10 +127,12 @@ def retry_after(value: str | None) -> float | None:
         return float(value)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
         return None
     from datetime import UTC, datetime
 
+    if when.tzinfo is None:  # "-0000" or no zone: RFC 9110 dates are GMT
+        when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
@@ -154,7 +156,7 @@ class Fetcher:
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=16),
         )
         self._slots: dict[str, asyncio.Semaphore] = {}
-        self._robots: dict[str, Protego | None] = {}
+        self._robots: dict[str, Protego | str | None] = {}
         self._robots_lock: dict[str, asyncio.Lock] = {}
 
     async def __aenter__(self) -> Fetcher:
@@ -219,7 +221,7 @@ class Fetcher:
                     self.stats.by_status[resp.status_code] += 1
                     self.stats.bytes += size
                     return resp.status_code, resp.headers, b"".join(chunks)
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, httpx.InvalidURL, UnicodeError) as exc:
                 self.stats.by_status[0] += 1
                 raise FetchError(url, f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
 
@@ -230,7 +232,9 @@ class Fetcher:
         return self._slots[host]
 
     def _page(self, url: str, status: int, headers: httpx.Headers, body: bytes) -> Page:
-        etag, modified = headers.get("etag"), headers.get("last-modified")
+        # Validators go back in request headers, which must be ASCII: an odd one is dropped.
+        etag, modified = (v if v and v.isascii() else None
+                          for v in (headers.get("etag"), headers.get("last-modified")))
         if status == 304:
             return Page(url, 304, "", etag, modified)
         ctype = headers.get("content-type")
@@ -259,20 +263,34 @@ class Fetcher:
             if origin not in self._robots:
                 self._robots[origin] = await self._load_robots(origin)
         robots = self._robots[origin]
+        if isinstance(robots, str):
+            raise RobotsDenied(url, robots)
         if robots is not None and not robots.can_fetch(url, self.user_agent):
             raise RobotsDenied(url)
 
-    async def _load_robots(self, origin: str) -> Protego | None:
-        """Missing or unreadable robots.txt means no rules (RFC 9309: 4xx = allow all; we
-        also treat network errors so, rather than stop a whole site on a flaky robots.txt)."""
-        try:
-            async with asyncio.timeout(self.timeout):
-                status, headers, body = await self._request(origin + "/robots.txt", {})
-        except (FetchError, TimeoutError):
+    async def _load_robots(self, origin: str) -> Protego | str | None:
+        """RFC 9309: rules from a 200 (after up to 5 redirects, e.g. to https:// or www.);
+        none at all for a 4xx; and for a 5xx or no answer, "disallow everything" — returned as
+        the reason, so the error says why — until this fetcher is renewed (daily in the daemon)."""
+        url = origin + "/robots.txt"
+        for _ in range(MAX_REDIRECTS + 1):
+            try:
+                async with asyncio.timeout(self.timeout):
+                    status, headers, body = await self._request(url, {})
+            except (FetchError, TimeoutError) as exc:
+                return f"robots.txt unreachable ({exc}), so nothing may be fetched (RFC 9309)"
+            location = headers.get("location")
+            if status in (301, 302, 303, 307, 308) and location:
+                url = urljoin(url, location)
+                if _host(url).removeprefix("www.") != _host(origin).removeprefix("www."):
+                    return None  # robots.txt of another site says nothing about this one
+                continue
+            if status == 200:
+                return Protego.parse(decode_html(body, headers.get("content-type")))
+            if status >= 500:
+                return f"robots.txt answers HTTP {status}, so nothing may be fetched (RFC 9309)"
             return None
-        if status != 200:
-            return None
-        return Protego.parse(decode_html(body, headers.get("content-type")))
+        return None
 
 
 def _host(url: str) -> str:
