@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .errors import StoreError
 from .model import Article
+from .sanitize import html_to_text
 from .slug import slugify
 
 ALL = "all"
@@ -137,8 +138,10 @@ class HealthRow:
 
 
 def digest(article: Article) -> str:
-    """What counts as an edit: title or body text, not incidental markup changes."""
-    data = json.dumps([article.title, article.content or "", article.summary or ""])
+    """What counts as an edit: title or body text, not incidental markup changes (a CDN's
+    signed image URLs or a cache-buster change on every fetch)."""
+    body = " ".join(html_to_text(article.content or "").split())
+    data = json.dumps([article.title, body, article.summary or ""])
     return hashlib.blake2b(data.encode(), digest_size=12).hexdigest()
 
 
@@ -234,6 +237,7 @@ class Store:
                               (site, a.url)).fetchone()
         new_digest = digest(a)
         section_names = list(dict.fromkeys(sections))
+        recategorized = False
         if row is None:
             first_seen = a.first_seen or now
             cur = self.db.execute(
@@ -252,6 +256,8 @@ class Store:
             changed = row["digest"] != new_digest
             old_sections = json.loads(row["sections"])
             section_names = list(dict.fromkeys([*old_sections, *section_names]))
+            # Tags and sections are an entry's categories: a change shows in all its feeds.
+            recategorized = json.loads(row["tags"]) != list(a.tags) or section_names != old_sections
             if changed:
                 old_updated = _dt(row["updated"])
                 # The page's own dateModified when it moved forward, else the time we noticed.
@@ -267,14 +273,17 @@ class Store:
                      listed_title or row["listed_title"], new_digest, article_id))
             else:
                 self.db.execute(
-                    "UPDATE articles SET fetched=?, listed_title=?, sections=? WHERE id=?",
+                    "UPDATE articles SET fetched=?, listed_title=?, sections=?, tags=? WHERE id=?",
                     (_iso(now), listed_title or row["listed_title"],
-                     json.dumps(section_names, ensure_ascii=False), article_id))
+                     json.dumps(section_names, ensure_ascii=False),
+                     json.dumps(list(a.tags), ensure_ascii=False), article_id))
         for alias in {a.url, *aliases}:
             self.db.execute("INSERT OR REPLACE INTO aliases (site, url, article_id) VALUES (?,?,?)",
                             (site, alias, article_id))
-        sort_key = _iso(a.published) or (row["published"] if row else None) or \
-            (row["first_seen"] if row else _iso(a.first_seen or now))
+        # The stored date orders the entry (an article keeps its first published date), so its
+        # position is the same in every feed, old memberships and new.
+        sort_key = (row["published"] or row["first_seen"]) if row else \
+            (_iso(a.published) or _iso(a.first_seen or now))
         feeds = {ALL, *(f"sections/{s}" for s in section_names),
                  *(f"tags/{self._tag_slug(site, t)}" for t in a.tags)}
         touched = set()
@@ -284,7 +293,7 @@ class Store:
                 (site, feed, article_id, sort_key))
             if cur.rowcount or changed:
                 touched.add(feed)
-        if changed and row is not None:  # an edit must reach the feeds it was already in
+        if row is not None and (changed or recategorized):  # reach the feeds it was already in
             touched |= {r[0] for r in self.db.execute(
                 "SELECT feed FROM memberships WHERE site=? AND article_id=?", (site, article_id))}
         self._mark_pending(site, touched)
@@ -310,7 +319,9 @@ class Store:
                     "INSERT OR IGNORE INTO memberships (site, feed, article_id, sort_key)"
                     " VALUES (?,?,?,?)",
                     (site, f"sections/{s}", row["id"], row["published"] or row["first_seen"]))
-            added = frozenset(f"sections/{s}" for s in missing)
+            # A new section is a new category on the entry, in every feed it is in.
+            added = frozenset(r[0] for r in self.db.execute(
+                "SELECT feed FROM memberships WHERE site=? AND article_id=?", (site, row["id"])))
             self._mark_pending(site, added)
             return added
 

@@ -1,0 +1,60 @@
+"""The state file, on a real SQLite file: history, edits, categories, ordering."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from feedmaker.model import Article
+from feedmaker.store import Store
+
+T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+URL = "https://news.example.com/world/story"
+
+
+def _article(**kw: object) -> Article:
+    base = {"url": URL, "title": "A story", "content": '<p>Text <img src="https://cdn/x.jpg?sig=A"></p>',
+            "tags": ("Gaza",), "published": T0}
+    base.update(kw)
+    return Article(**base)  # type: ignore[arg-type]
+
+
+def test_markup_only_changes_are_not_edits(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.sqlite") as store:
+        assert store.save_article("x", _article(), sections=["world"], now=T0).new
+        again = store.save_article("x", _article(content='<p>Text <img src="https://cdn/x.jpg?sig=B"></p>'),
+                                   now=T0 + timedelta(hours=1))
+        assert not again.changed
+        edited = store.save_article("x", _article(content="<p>Text, corrected</p>"),
+                                    now=T0 + timedelta(hours=2))
+        assert edited.changed
+        [entry] = store.entries("x", "all", 10)
+        assert entry.updated == T0 + timedelta(hours=2) and entry.published == T0
+
+
+def test_a_tags_only_change_updates_the_categories_everywhere(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.sqlite") as store:
+        store.save_article("x", _article(), sections=["world"], now=T0)
+        saved = store.save_article("x", _article(tags=("Gaza", "Lebanon")), now=T0)
+        assert not saved.changed
+        assert {"all", "sections/world", "tags/gaza", "tags/lebanon"} <= saved.feeds
+        for feed in ("all", "tags/gaza", "tags/lebanon"):
+            assert store.entries("x", feed, 10)[0].tags == ("Gaza", "Lebanon")
+
+
+def test_an_article_keeps_its_place_when_a_page_later_shows_another_date(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.sqlite") as store:
+        store.save_article("x", _article(), sections=["world"], now=T0)
+        store.save_article("x", _article(url=URL + "-2", title="Other", published=T0 + timedelta(hours=1)),
+                           sections=["world"], now=T0)
+        store.save_article("x", _article(published=T0 + timedelta(days=3), tags=("Gaza", "New")), now=T0)
+        for feed in ("all", "tags/new"):
+            assert store.entries("x", feed, 10)[-1 if feed == "all" else 0].url == URL
+        assert [a.url for a in store.entries("x", "all", 10)] == [URL + "-2", URL]
+
+
+def test_aliases_map_listing_urls_to_the_article(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.sqlite") as store:
+        store.save_article("x", _article(), aliases=[URL + "?id=7"], now=T0)
+        known = store.known("x", [URL, URL + "?id=7", URL + "-unknown"])
+        assert set(known) == {URL, URL + "?id=7"} and known[URL + "?id=7"].url == URL
