@@ -62,8 +62,10 @@ async def build(config: Config, sites: Sequence[str] = (), *,
                 transport: httpx.AsyncBaseTransport | None = None, clock: Clock = utcnow,
                 progress: Progress | None = None, lock_wait: float = 30.0) -> BuildResult:
     chosen = select_sites(config, sites)
-    prepare_out_dir(config)
+    # The lock first: preparing out_dir removes temporary files, which may be a running
+    # daemon's files about to be renamed into place.
     with StateLock(config.state, wait=lock_wait), Store(config.state) as store:
+        prepare_out_dir(config)
         results = await asyncio.gather(*(
             _guarded(site, config, store, transport, clock, progress) for site in chosen))
         states, before = {r.site: r.state for r in results}, {}

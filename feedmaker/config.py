@@ -20,6 +20,7 @@ DEFAULT_USER_AGENT = "feedmaker/0.1 (+https://github.com/feedmaker/feedmaker)"
 FIELDS = ("title", "content", "summary", "author", "published", "updated", "image", "tags")
 _ATTR = re.compile(r"^(?P<css>.+)@(?P<attr>[A-Za-z_:][-\w:.]*)$")
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhdw])", re.I)
+MAX_DURATION = 366 * 86400.0
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 # An empty probe document: selectolax compiles (and so validates) a selector on first use.
 _PROBE = LexborHTMLParser("<p></p>")
@@ -94,6 +95,8 @@ def parse_duration(value: object) -> float:
         raise ValueError(f"expected a duration like '15m', not {type(value).__name__}")
     if seconds <= 0:
         raise ValueError(f"duration must be positive, got {value!r}")
+    if seconds > MAX_DURATION:
+        raise ValueError(f"duration {value!r} is longer than a year")
     return seconds
 
 
@@ -173,7 +176,7 @@ def config_from_dict(raw: Mapping[str, Any], file: Path) -> Config:
         raise top.error("public_url", f"expected an http(s) URL, got {public_url!r}")
     if not public_url.endswith("/"):
         public_url += "/"
-    user_agent = top.get("user_agent", str, DEFAULT_USER_AGENT).strip() or DEFAULT_USER_AGENT
+    user_agent = _user_agent(top, DEFAULT_USER_AGENT) or DEFAULT_USER_AGENT
     timeout = _duration(top, "timeout", 30.0)
     max_bytes = top.get("max_bytes", int, 10 * 1024 * 1024)
     if max_bytes < 1024:
@@ -216,8 +219,12 @@ def _site(r: _Reader, key: str) -> SiteConfig:
     links = _links(r.sub("links"))
     rules, remove = _article(r.sub("article"))
     refetch = _duration(r, "refetch_after", None)
-    hosts = tuple(h.lower() for h in r.get("allowed_hosts", list, []))
-    user_agent = r.get("user_agent", str, None)
+    hosts = r.get("allowed_hosts", list, [])
+    for i, host in enumerate(hosts):
+        if not isinstance(host, str) or not re.fullmatch(r"[A-Za-z0-9.-]+", host):
+            raise r.error(f"allowed_hosts[{i}]", f"expected a host name like 'cdn.example.com', got {host!r}")
+    hosts = tuple(h.lower() for h in hosts)
+    user_agent = _user_agent(r, None)
     site = SiteConfig(
         key=key, name=r.get("name", str, key), url=url, sections=sections, timezone=tz,
         interval=_duration(r, "interval", 900.0), max_items=max_items, pages=pages,
@@ -226,6 +233,17 @@ def _site(r: _Reader, key: str) -> SiteConfig:
     )
     r.finish()
     return site
+
+
+def _user_agent(r: _Reader, default: str | None) -> str | None:
+    value = r.get("user_agent", str, default)
+    if value is None:
+        return None
+    value = value.strip()
+    # It goes into an HTTP header: printable ASCII only.
+    if not all(" " <= c <= "~" for c in value):
+        raise r.error("user_agent", f"must be printable ASCII (it is sent as an HTTP header): {value!r}")
+    return str(value)
 
 
 def _duration(r: _Reader, name: str, default: float | None) -> Any:

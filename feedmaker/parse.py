@@ -21,7 +21,7 @@ from .dates import parse_date
 from .errors import ParseError
 from .extract import extract_body
 from .model import Article
-from .sanitize import clean_html, clean_text, has_text, html_to_text, truncate_text
+from .sanitize import clean_html, clean_text, has_text, html_to_text, truncate_text, xml_safe
 from .urls import absolute, canonical_url, same_host, url_path
 
 MAX_TAGS = 40
@@ -101,12 +101,14 @@ def parse_article(html: str, url: str, site: SiteConfig) -> Parsed:
 
 
 def _canonical(tree: LexborHTMLParser, meta: md.PageMeta, url: str, site: SiteConfig) -> str:
-    """The page's own canonical URL when it is plausible: same site and not the home page
-    (some sites point every page's canonical at the home page)."""
+    """The page's own canonical URL when it is plausible: same site, and not the home page or a
+    section page (some sites point every page's canonical there, which would merge articles)."""
     node = tree.css_first('link[rel~="canonical"][href]')
+    listings = {canonical_url(u).rstrip("/") for u in (site.url, *site.sections.values())}
     for href in (node.attributes.get("href") if node else None, meta.first("og:url")):
         cand = absolute(href, url)
-        if cand and same_host(cand, site.host) and url_path(cand).strip("/"):
+        if cand and same_host(cand, site.host) and url_path(cand).strip("/") and \
+                canonical_url(cand).rstrip("/") not in listings:
             return cand
     return url
 
@@ -177,7 +179,7 @@ def _clean(name: str, raw: Any, url: str, tz: tzinfo) -> Any:
     if name in ("published", "updated"):
         return parse_date(str(raw), tz) if isinstance(raw, str) else None
     if name == "image":
-        return absolute(str(raw).strip(), url)
+        return absolute(xml_safe(str(raw)).strip(), url)
     if name == "tags":
         return _tags(raw if isinstance(raw, list) else [raw])
     if name == "summary":

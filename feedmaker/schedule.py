@@ -20,6 +20,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from .build import make_fetcher
 from .config import Config
+from .errors import OutputError
 from .fetch import Fetcher
 from .health import Health, Metrics
 from .pipeline import Clock, SiteResult, poll_site, utcnow
@@ -132,7 +133,7 @@ class Scheduler:
         h = self.health.record(result.record(self.clock()), self.store.article_count(key))
         try:
             publish_index(self.config, self.store, self.health.states())
-        except OSError as exc:
+        except (OutputError, OSError) as exc:
             log.error("writing the index: %s", exc)
         delay = next_delay(site.interval, h.failures, result.retry_after)
         h.next_run = self._reschedule(key, delay)

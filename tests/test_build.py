@@ -118,7 +118,10 @@ def test_rebuild_with_nothing_new_is_byte_identical_and_untouched(site: SampleSi
     assert result.ok and sum(r.feeds_written for r in result.sites) == 0
     assert _snapshot(out) == before
     # Even when the section pages are re-read in full (no validators), nothing changes.
-    sqlite3.connect(config_path.parent / "feedmaker.sqlite").execute("DELETE FROM validators").connection.commit()
+    db = sqlite3.connect(config_path.parent / "feedmaker.sqlite")
+    db.execute("DELETE FROM validators")
+    db.commit()
+    db.close()
     _build(config_path)
     assert _snapshot(out) == before
 
@@ -126,7 +129,8 @@ def test_rebuild_with_nothing_new_is_byte_identical_and_untouched(site: SampleSi
 def test_new_article_arrives_in_its_tag_and_section_feeds(site: SampleSite, config_path: Path) -> None:
     _build(config_path)
     out = config_path.parent / "feeds" / "sample"
-    path = site.publish("health", "Gene therapy trial reports early success", ["Cell Therapy", "Gene Editing"])
+    path = site.publish("health", "Gene therapy trial reports early success",
+                        ["Cell Therapy", "Gene Editing"])
     result = _build(config_path)
     assert result.sites[0].new == 1
     for feed in ("tags/cell-therapy", "tags/gene-editing", "sections/health", "all"):

@@ -393,3 +393,24 @@ def test_listing_over_random_html_yields_only_same_host_http_links(html: str) ->
 
 
 _SITE = load_config_for_parsing()
+
+
+@pytest.mark.parametrize(("snippet", "key", "problem"), [
+    ('user_agent = "feedmaker (José)"\n', "user_agent", "printable ASCII"),
+    ('[sites.x]\nurl = "https://a.test/"\nallowed_hosts = [1]\n[sites.x.sections]\nA = "/a"\n',
+     "sites.x.allowed_hosts[0]", "host name"),
+    ('[sites.x]\nurl = "https://a.test/"\ninterval = "10000000w"\n[sites.x.sections]\nA = "/a"\n',
+     "sites.x.interval", "longer than a year"),
+])
+def test_values_that_would_fail_later_are_refused_at_load(tmp_path: Path, snippet: str, key: str,
+                                                        problem: str) -> None:
+    from feedmaker.config import load_config
+    from feedmaker.errors import ConfigError
+
+    if "[sites" not in snippet:
+        snippet += '[sites.x]\nurl = "https://a.test/"\n[sites.x.sections]\nA = "/a"\n'
+    path = tmp_path / "c.toml"
+    path.write_text(snippet)
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert info.value.key == key and problem in info.value.problem

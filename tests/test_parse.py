@@ -157,3 +157,10 @@ def test_listing_with_a_container_selector_keeps_what_it_selects() -> None:
     listing = parse_listing(LISTING, "https://news.example.com/world", "https://news.example.com/world",
                             rules, "news.example.com")
     assert [link.url for link in listing.links] == ["https://news.example.com/world/2024/04/01/old-popular-story"]
+
+
+def test_a_canonical_pointing_at_a_section_page_is_ignored() -> None:
+    """Two articles whose canonical is their section page must stay two articles."""
+    for head in ('<link rel="canonical" href="https://news.example.com/world">',
+                 '<meta property="og:url" content="https://news.example.com/world/">'):
+        assert parse_article(_page(head, ARTICLE_BODY), URL, _site()).article.url == URL
