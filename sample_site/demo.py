@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import re
 import socket
@@ -60,10 +61,8 @@ def main() -> None:
               f"publish one:  curl -X POST {site.url}_admin/publish -d "
               "'{\"section\": \"health\", \"title\": \"A new story\", \"tags\": [\"Cancer\"]}'\n"
               "Ctrl-C stops.\n", flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(run_daemon(config, "127.0.0.1", port))
-        except KeyboardInterrupt:
-            pass
 
 
 if __name__ == "__main__":
