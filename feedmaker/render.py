@@ -54,6 +54,9 @@ class EntryCache:
 
     section_titles: Mapping[str, str] = field(default_factory=dict)  # stored slug -> title
     budget: int = 16 * 1024 * 1024  # characters (up to 4 bytes each in memory)
+    # Long entries are cheap to re-serialize relative to their size, and keeping them makes
+    # the process's memory balloon (freed large strings fragment the heap): not cached.
+    largest: int = 32 * 1024
     entries: OrderedDict[tuple[str, str], str] = field(default_factory=OrderedDict)
     size: int = 0
 
@@ -63,7 +66,10 @@ class EntryCache:
         if text is not None:
             self.entries.move_to_end(key)
             return text
-        text = self.entries[key] = make(a, self.section_titles)
+        text = make(a, self.section_titles)
+        if len(text) > self.largest:
+            return text
+        self.entries[key] = text
         self.size += len(text)
         while self.size > self.budget and len(self.entries) > 1:
             _, old = self.entries.popitem(last=False)
