@@ -7,6 +7,7 @@ non-empty value that survives cleaning wins, and `Parsed.sources` says which one
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -104,13 +105,18 @@ def _canonical(tree: LexborHTMLParser, meta: md.PageMeta, url: str, site: SiteCo
     """The page's own canonical URL when it is plausible: same site, and not the home page or a
     section page (some sites point every page's canonical there, which would merge articles)."""
     node = tree.css_first('link[rel~="canonical"][href]')
-    listings = {canonical_url(u).rstrip("/") for u in (site.url, *site.sections.values())}
+    listings = _listing_urls((site.url, *site.sections.values()))
     for href in (node.attributes.get("href") if node else None, meta.first("og:url")):
         cand = absolute(href, url)
         if cand and same_host(cand, site.host) and url_path(cand).strip("/") and \
                 canonical_url(cand).rstrip("/") not in listings:
             return cand
     return url
+
+
+@functools.lru_cache(maxsize=256)
+def _listing_urls(urls: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(canonical_url(u).rstrip("/") for u in urls)
 
 
 def _first(name: str, rule: Rule | None, tree: LexborHTMLParser, meta: md.PageMeta, url: str,
