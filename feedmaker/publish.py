@@ -12,7 +12,7 @@ from . import __version__
 from .config import Config, SiteConfig
 from .index import Listed, render_index, render_opml
 from .output import Batch, write_if_changed
-from .render import FORMATS, RENDERERS, EntryCache, FeedInfo, feed_updated
+from .render import FORMATS, OUTPUT_VERSION, RENDERERS, EntryCache, FeedInfo, feed_updated
 from .slug import assign_slugs
 from .store import ALL, Store
 
@@ -20,7 +20,8 @@ from .store import ALL, Store
 def fingerprint(site: SiteConfig, config: Config) -> str:
     """Everything besides the articles that shapes a site's feed files: when it changes, every
     feed of the site is rendered again."""
-    data = [__version__, site.name, site.url, dict(site.sections), site.max_items, config.public_url]
+    data = [__version__, OUTPUT_VERSION, site.name, site.url, dict(site.sections), site.max_items,
+            config.public_url]
     return hashlib.blake2b(json.dumps(data).encode(), digest_size=12).hexdigest()
 
 

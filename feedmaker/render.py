@@ -29,6 +29,9 @@ GENERATOR_URI = "https://github.com/feedmaker/feedmaker"
 FORMATS = ("atom", "rss", "json")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MEDIA_NS = "http://search.yahoo.com/mrss/"
+# Bumped whenever the bytes written for the same articles change, so an upgrade rewrites every
+# feed once instead of leaving the old layout in feeds that see no new article.
+OUTPUT_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
