@@ -43,7 +43,6 @@ class SiteResult:
     feeds_written: int = 0
     requests: int = 0
     skipped: int = 0  # robots.txt-disallowed articles
-    failed: set[str] = field(default_factory=set)  # listed articles that could not be stored
     not_modified: int = 0  # section pages answered 304
     problems: list[str] = field(default_factory=list)  # site or section trouble: the run failed
     # Articles that could not be fetched or parsed: reported and retried next run, but a dead
@@ -114,15 +113,10 @@ async def poll_site(site: SiteConfig, config: Config, store: Store, fetcher: Fet
         result.feeds_written = publish_site(site, config, store, dirty, slugs)
     except (OutputError, OSError) as exc:
         result.problems.append(f"writing feeds: {exc}")
-    # Validators are kept only once their pages' articles are safely stored, so a failed run
-    # is not mistaken for "nothing new" by the next conditional request: a section that listed
-    # an article we could not fetch is read in full next time, and the article retried.
-    retry = {slug for url in result.failed for slug in listed[url].sections}
-    for title, url in site.sections.items():
-        if slugs[title] in retry:
-            store.forget_validators([url])
-        elif url in validators:
-            store.save_validators(url, *validators[url])
+    # Validators are saved only now, with the listed articles stored or, for those that failed,
+    # recorded for a retry (store.failures): the next 304 then loses nothing.
+    for url, (etag, modified) in validators.items():
+        store.save_validators(url, etag, modified)
     result.requests = fetcher.stats.requests - before
     result.duration = time.monotonic() - started
     _save_health(site, store, result, clock())
@@ -191,8 +185,16 @@ async def _read_section(site: SiteConfig, title: str, url: str, store: Store, fe
 
 def _to_fetch(site: SiteConfig, store: Store, listed: dict[str, _Listed], dirty: set[str],
               now: datetime) -> list[str]:
+    """New articles, articles due for an edit check, and failed ones due for a retry (listed
+    or not: their section page may answer 304 until the article finally loads)."""
     known = store.known(site.key, listed)
-    todo = [url for url in listed if url not in known]
+    failures = store.failures(site.key)
+    due = {url for url, f in failures.items() if f.next_try <= now}
+    todo = [url for url in listed if url not in known and (url not in failures or url in due)]
+    for url in sorted(due - set(listed)):
+        f = failures[url]
+        listed[url] = _Listed(f.listed_title or "", set(f.sections))
+        todo.append(url)
     for url, seen in known.items():
         dirty |= store.add_sections(site.key, url, listed[url].sections)
         retitled = seen.listed_title and listed[url].title and seen.listed_title != listed[url].title
@@ -218,23 +220,25 @@ async def _fetch_article(site: SiteConfig, store: Store, fetcher: Fetcher, url: 
         return
     except BlockedError as exc:
         result.blocked = True
-        result.failed.add(url)
+        store.record_failure(site.key, url, listed.sections, listed.title, str(exc), clock())
         result.problems.append(f"article {url}: blocked: {exc}")
         return
     except FeedmakerError as exc:
-        result.failed.add(url)
+        failure = store.record_failure(site.key, url, listed.sections, listed.title, str(exc), clock())
         where = "" if url in str(exc) else f"{url}: "  # a redirect may have led elsewhere
-        result.article_errors.append(f"article skipped: {where}{exc}")
+        result.article_errors.append(f"article skipped: {where}{exc} (try {failure.count}, next "
+                                     f"{failure.next_try:%Y-%m-%d %H:%M} UTC)")
         log.warning("%s: article skipped: %s", site.key, exc)
         return
     except Exception as exc:  # a parser bug on odd markup costs one article, not the site
-        result.failed.add(url)
+        store.record_failure(site.key, url, listed.sections, listed.title, repr(exc), clock())
         result.article_errors.append(f"article skipped: {url}: cannot parse: {exc!r}")
         log.exception("%s: article skipped, parser failed on %s", site.key, url)
         return
     finally:
         if progress:
             progress("article", 1)
+    store.clear_failure(site.key, url)
     result.health.article(parsed.sources)
     dirty |= saved.feeds
     result.new += saved.new

@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .errors import StoreError
@@ -89,7 +89,17 @@ _MIGRATIONS: tuple[str, ...] = (
         site TEXT NOT NULL, feed TEXT NOT NULL, PRIMARY KEY (site, feed)
     );
     """,
+    # Listed articles that could not be fetched or parsed, and when to try each again.
+    """
+    CREATE TABLE failures (
+        site TEXT NOT NULL, url TEXT NOT NULL, sections TEXT NOT NULL, listed_title TEXT,
+        count INTEGER NOT NULL, next_try TEXT NOT NULL, error TEXT,
+        PRIMARY KEY (site, url)
+    );
+    """,
 )
+RETRY_BASE = 900.0  # seconds before the second retry of a failing article; doubles after
+RETRY_CAP = 86400.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +109,17 @@ class Known:
     url: str  # the article's canonical URL (the alias may differ)
     listed_title: str | None
     fetched: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A listed article that failed: retried at `next_try`, with what its listing said."""
+
+    url: str
+    sections: tuple[str, ...]
+    listed_title: str | None
+    count: int
+    next_try: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,9 +401,6 @@ class Store:
         self.db.execute("INSERT OR REPLACE INTO validators (url, etag, last_modified) VALUES (?,?,?)",
                         (url, etag, last_modified))
 
-    def forget_validators(self, urls: Iterable[str]) -> None:
-        self.db.executemany("DELETE FROM validators WHERE url=?", [(u,) for u in urls])
-
     def record_run(self, run: RunRecord) -> None:
         self.db.execute(
             "INSERT INTO runs (site, started, finished, ok, state, error, new_articles,"
@@ -411,6 +429,31 @@ class Store:
     def clear_pending(self, site: str, feeds: Iterable[str]) -> None:
         self.db.executemany("DELETE FROM pending WHERE site=? AND feed=?",
                             [(site, f) for f in feeds])
+
+    # --- failing articles ---------------------------------------------------------------------
+    def record_failure(self, site: str, url: str, sections: Iterable[str], listed_title: str | None,
+                       error: str, now: datetime) -> Failure:
+        """The first retry is at the next run (a passing fault); after that the wait doubles,
+        up to a day, so a dead link on a listing costs one request a day, not one a poll."""
+        row = self.db.execute("SELECT count FROM failures WHERE site=? AND url=?", (site, url)).fetchone()
+        count = (row[0] if row else 0) + 1
+        delay = 0.0 if count == 1 else min(RETRY_BASE * 2.0 ** (count - 2), RETRY_CAP)
+        next_try = now + timedelta(seconds=delay)
+        names = tuple(sorted(sections))
+        self.db.execute(
+            "INSERT OR REPLACE INTO failures (site, url, sections, listed_title, count, next_try,"
+            " error) VALUES (?,?,?,?,?,?,?)",
+            (site, url, json.dumps(names, ensure_ascii=False), listed_title, count, _iso(next_try),
+             error[:1000]))
+        return Failure(url, names, listed_title, count, next_try)
+
+    def clear_failure(self, site: str, url: str) -> None:
+        self.db.execute("DELETE FROM failures WHERE site=? AND url=?", (site, url))
+
+    def failures(self, site: str) -> dict[str, Failure]:
+        rows = self.db.execute("SELECT * FROM failures WHERE site=?", (site,))
+        return {r["url"]: Failure(r["url"], tuple(json.loads(r["sections"])), r["listed_title"],
+                                  r["count"], _dt(r["next_try"]) or datetime.now(UTC)) for r in rows}
 
     def fingerprint(self, site: str) -> str | None:
         row = self.db.execute("SELECT fingerprint FROM site_state WHERE site=?", (site,)).fetchone()

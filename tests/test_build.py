@@ -282,3 +282,26 @@ def test_every_command_has_help() -> None:
     for command in ("build", "check"):
         proc = run_cli(command, "--help")
         assert proc.returncode == 0 and "Usage:" in proc.stdout
+
+
+def test_a_failing_article_is_retried_then_backs_off_and_is_not_lost(site: SampleSite,
+                                                                    config_path: Path) -> None:
+    _build(config_path)
+    path = site.publish("health", "An article that fails at first", ["Retry"])
+    site.set_fault(path, "status", code=500)
+    t0 = datetime(2030, 1, 1, tzinfo=UTC)
+    first = _build(config_path, clock=lambda: t0).sites[0]
+    assert first.ok and any(path in e for e in first.article_errors)  # skipped, not a site failure
+    site.clear_log()
+    second = _build(config_path, clock=lambda: t0 + timedelta(minutes=1)).sites[0]
+    assert site.count(path=path) == 1 and second.article_errors  # retried at once: still failing
+    assert site.count(status=304) == 4  # the sections themselves are unchanged
+    site.clear_log()
+    _build(config_path, clock=lambda: t0 + timedelta(minutes=2))
+    assert site.count(path=path) == 0  # backing off now, even though its section lists it
+    site.clear_faults()
+    site.clear_log()
+    _build(config_path, clock=lambda: t0 + timedelta(minutes=20))  # due again; every section 304
+    assert site.count(path=path) == 1 and site.count(status=304) == 4
+    ids = [e.id for e in parse_feed(config_path.parent / "feeds/sample/tags/retry.atom").entries]
+    assert ids == [site.origin + path]
