@@ -279,9 +279,13 @@ def test_check_shows_links_and_field_sources(site: SampleSite, config_path: Path
 
 
 def test_every_command_has_help() -> None:
-    for command in ("build", "check"):
+    from feedmaker.cli import main
+
+    assert set(main.commands) == {"build", "check", "init", "run", "serve"}
+    for command in main.commands:
         proc = run_cli(command, "--help")
         assert proc.returncode == 0 and "Usage:" in proc.stdout
+        assert main.commands[command].help, command
 
 
 def test_a_failing_article_is_retried_then_backs_off_and_is_not_lost(site: SampleSite,
