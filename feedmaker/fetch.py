@@ -277,8 +277,10 @@ class Fetcher:
             try:
                 async with asyncio.timeout(self.timeout):
                     status, headers, body = await self._request(url, {})
-            except (FetchError, TimeoutError) as exc:
-                return f"robots.txt unreachable ({exc}), so nothing may be fetched (RFC 9309)"
+            except TimeoutError:
+                return f"robots.txt timed out after {self.timeout:g}s, so nothing may be fetched"
+            except FetchError as exc:  # the site cannot be reached at all: say that plainly
+                return exc.problem
             location = headers.get("location")
             if status in (301, 302, 303, 307, 308) and location:
                 url = urljoin(url, location)
