@@ -30,7 +30,11 @@ FURNITURE_PATH = re.compile(
     r"search|login|signin|sign-in|register|signup|subscribe|subscriptions?|newsletters?|account|"
     r"privacy(-policy)?|terms(-of-use|-of-service)?|contact(-us)?|about(-us)?|cookies?|imprint|"
     r"impressum|rss|feeds?|live|videos?|video-gallery|watch|podcasts?|audio|programs?|shows?|"
-    r"photos?|galleries|gallery|page|amp|print|share|comments?|sitemap|archives?|advertise)(/|$)",
+    r"photos?|galleries|gallery|page|amp|print|share|comments?|sitemap|archives?|advertise|"
+    r"careers|jobs|faq|corrections|ethics)(/|$)"
+    # legal and house pages whose slugs look like headlines: /terms-and-conditions, /code-of-ethics
+    r"|^/(terms|privacy|cookie|advertise|advertising|work|code|corrections|editorial|contact|"
+    r"about|careers|subscription)[-_][^/]*/?$|-policy/?$",
     re.I)
 _FILE = re.compile(r"\.(jpe?g|png|gif|webp|svg|pdf|xml|json|rss|atom|zip|mp[34]|css|js)$", re.I)
 _PAGINATION = re.compile(r"(^|&)(page|p|pg|offset|start)=\d+", re.I)
@@ -44,8 +48,11 @@ _FURNITURE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complement
 _FURNITURE_NAME = re.compile(
     r"(^|[\s_-])(nav|navbar|navigation|menu|menus|submenu|breadcrumbs?|pagination|pager|"
     r"masthead|sidebar|ticker|breaking-news|most-?read|most-?popular|popular|trending|related|"
-    r"recommended|share|sharing|social|cookie|consent|newsletter|sponsored|advert|widget)"
-    r"($|[\s_-])", re.I)
+    r"recommended|share|sharing|social|cookie|consent|newsletter|sponsored|advert|widget|"
+    r"site-footer|page-footer|global-footer|site-header|global-header|colophon|site-info|legal)"
+    r"($|[\s_-])"
+    # "footer"/"header" only as a whole class or id: "card-header" holds a card's headline.
+    r"|(^|\s)(footer|header)(\s|$)", re.I)
 _DATE_PATH = re.compile(r"/(19|20)\d\d/(0?[1-9]|1[0-2])(/|-)")
 _NUMERIC_ID = re.compile(r"(^|[/_-])\d{4,}([/_.-]|$)")
 _SLUG_WORDS = 3  # "yemen-truce-talks": three words; "about-us" or "live-tv" are two

@@ -118,7 +118,10 @@ def check_cmd(obj: dict[str, Any], site: str, url: str | None) -> None:
     if site not in config.sites:
         _fail(f"{config.path}: sites.{site}: no such site (configured: {', '.join(config.sites)})",
               EXIT_CONFIG)
-    report = asyncio.run(check_site(config, config.sites[site], url))
+    try:
+        report = asyncio.run(check_site(config, config.sites[site], url))
+    except FeedmakerError as exc:  # an unusable state file, say
+        _fail(str(exc), EXIT_CONFIG)
     _print_check(report, click.echo)
     bad = any(s.error for s in report.sections) or report.article_error or report.parsed is None
     sys.exit(EXIT_FAILED if bad else 0)
@@ -169,7 +172,8 @@ __all__ = ["main", "published_of"]
 # -- the daemon (imported when used: `build` and `check` start without the server stack) -------
 @main.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
-@click.option("--port", default=8080, show_default=True, type=int, help="Port to serve on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to serve on.")
 @pass_config
 def run_cmd(obj: dict[str, Any], host: str, port: int) -> None:
     """Poll every site on its interval and serve the feeds over HTTP, until stopped."""
@@ -188,7 +192,8 @@ def run_cmd(obj: dict[str, Any], host: str, port: int) -> None:
 
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
-@click.option("--port", default=8080, show_default=True, type=int, help="Port to serve on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to serve on.")
 @pass_config
 def serve_cmd(obj: dict[str, Any], host: str, port: int) -> None:
     """Serve the feeds in out_dir over HTTP without polling (e.g. beside a cron'd build)."""
@@ -204,17 +209,20 @@ def serve_cmd(obj: dict[str, Any], host: str, port: int) -> None:
 @main.command("init")
 @click.argument("url")
 @click.option("--name", "key", help="Site key in the config (default: from the host name).")
-@click.option("--articles", default=10, show_default=True, help="Articles to try the rules on.")
+@click.option("--articles", default=10, show_default=True, type=click.IntRange(1, 100),
+              help="Articles to try the rules on.")
 @click.option("--write", is_flag=True, help="Append the block to the config file (-c).")
 @pass_config
 def init_cmd(obj: dict[str, Any], url: str, key: str | None, articles: int, write: bool) -> None:
     """Draft a site block for URL: sections, link rule, selectors, with fill rates per field."""
     from pathlib import Path
 
-    from .init import propose_site
+    from .init import append_to_config, propose_site
 
     try:
         proposal = asyncio.run(propose_site(url, key=key, sample=articles))
+    except ConfigError as exc:
+        _fail(str(exc), EXIT_CONFIG)
     except FeedmakerError as exc:
         _fail(str(exc), EXIT_FAILED)
     block = proposal.toml()
@@ -222,8 +230,8 @@ def init_cmd(obj: dict[str, Any], url: str, key: str | None, articles: int, writ
         click.echo(block, nl=False)
         return
     path = Path(obj["config_path"])
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    if f"[sites.{proposal.key}]" in old:
-        _fail(f"{path}: the site is already configured (use --name for another key)", EXIT_CONFIG)
-    path.write_text(old + ("\n" if old and not old.endswith("\n\n") else "") + block, encoding="utf-8")
+    try:
+        append_to_config(path, block, proposal.key)
+    except ConfigError as exc:
+        _fail(str(exc), EXIT_CONFIG)
     click.echo(f"appended to {path}:\n{block}", nl=False)

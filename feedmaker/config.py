@@ -93,7 +93,7 @@ def parse_duration(value: object) -> float:
         seconds = sum(float(n) * _UNITS[u.lower()] for n, u in parts)
     else:
         raise ValueError(f"expected a duration like '15m', not {type(value).__name__}")
-    if seconds <= 0:
+    if not seconds > 0:  # also refuses NaN
         raise ValueError(f"duration must be positive, got {value!r}")
     if seconds > MAX_DURATION:
         raise ValueError(f"duration {value!r} is longer than a year")
@@ -194,11 +194,11 @@ def config_from_dict(raw: Mapping[str, Any], file: Path) -> Config:
                   per_host)
 
 
-_SITE_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+SITE_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
 def _site(r: _Reader, key: str) -> SiteConfig:
-    if not _SITE_KEY.match(key):
+    if not SITE_KEY.match(key):
         raise ConfigError(str(r.file), r.path,
                           "site names must be lowercase letters, digits, '-' or '_' "
                           "(they become directory names)")

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from .build import prepare_out_dir
 from .config import Config
+from .errors import OutputError
 from .health import Health, Metrics
 from .lock import StateLock
 from .schedule import Scheduler
@@ -38,6 +39,9 @@ async def run_daemon(config: Config, host: str = "127.0.0.1", port: int = 8080, 
         with contextlib.closing(listen(host, port)) as sock, Store(config.state) as store:
             health = Health.from_store(config.sites, store)
             metrics = Metrics(config.sites)
+            for key, h in health.sites.items():  # staleness alerts must survive a restart
+                if h.last_success is not None:
+                    metrics.last_success.labels(key).set(h.last_success.timestamp())
             scheduler = Scheduler(config, store, health, metrics)
             server = make_server(create_app(config.out_dir, lambda: health, metrics),
                                  access_log=access_log)
@@ -60,7 +64,10 @@ async def serve_only(config: Config, host: str = "127.0.0.1", port: int = 8080, 
     """Serve out_dir without polling (beside a cron'd `feedmaker build`). /healthz reads the
     run history that the builds leave in the state file."""
     stop = stop or asyncio.Event()
-    config.out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        config.out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"out_dir {config.out_dir} cannot be created: {exc}") from exc
     server = make_server(create_app(config.out_dir, lambda: _stored_health(config)),
                          access_log=access_log)
     with contextlib.closing(listen(host, port)) as sock, _signals(stop.set):

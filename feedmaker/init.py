@@ -8,20 +8,31 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import tomllib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 from selectolax.lexbor import LexborHTMLParser
 
 from .autolinks import FURNITURE_PATH, article_shaped, pick_links
-from .config import DEFAULT_USER_AGENT, FIELDS, LinkRules, SiteConfig, parse_rule
-from .errors import FeedmakerError
+from .config import (
+    DEFAULT_USER_AGENT,
+    FIELDS,
+    SITE_KEY,
+    LinkRules,
+    SiteConfig,
+    config_from_dict,
+    parse_rule,
+)
+from .errors import ConfigError, FeedmakerError
 from .fetch import Fetcher
 from .links import Link, parse_listing
+from .output import write_if_changed
 from .parse import Parsed, parse_article
 from .sanitize import clean_text
 from .urls import absolute, canonical_url, same_host, url_path
@@ -75,6 +86,9 @@ async def propose_site(url: str, *, key: str | None = None, sample: int = 10,
                        transport: httpx.AsyncBaseTransport | None = None,
                        user_agent: str = DEFAULT_USER_AGENT) -> Proposal:
     """Fetch `url`, its menu's section pages and `sample` articles; propose a site block."""
+    if key is not None and not SITE_KEY.match(key):
+        raise ConfigError("--name", "", f"{key!r}: site names are lowercase letters, digits, '-' "
+                          "or '_' (they become directory names)")
     host = (urlsplit(url).hostname or "").lower()
     async with Fetcher(user_agent, transport=transport) as fetcher:
         home = await fetcher.get(url)
@@ -212,7 +226,29 @@ def _site_name(tree: LexborHTMLParser, host: str) -> str:
 
 
 def _str(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+    # A JSON string is a TOML basic string, except that TOML also forbids a raw DEL.
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def append_to_config(path: Path, block: str, key: str) -> None:
+    """Append a site block to a config file, atomically, and only if the result still loads:
+    a duplicate site, a broken file or a bad block is refused with the file left as it was."""
+    try:
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
+        sites = tomllib.loads(old).get("sites", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(str(path), "", f"cannot add to it: {exc}") from exc
+    if key in sites:
+        raise ConfigError(str(path), f"sites.{key}", "already configured (use --name for another key)")
+    text = old + ("\n" if old and not old.endswith("\n\n") else "") + block
+    try:
+        config_from_dict(tomllib.loads(text), path)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), f"sites.{key}", f"the drafted block is not valid TOML: {exc}") from exc
+    try:
+        write_if_changed(path.resolve().parent, path.name, text.encode())
+    except FeedmakerError as exc:
+        raise ConfigError(str(path), "", str(exc)) from exc
 
 
 def _round_robin(lists: Sequence[Sequence[Link]], n: int) -> list[str]:

@@ -17,7 +17,10 @@ _NEVER = re.compile(
     r"/(tags?|topics?|authors?|writers?|categor(y|ies)|search|login|signin|register|subscribe|"
     r"newsletter|privacy|terms|contact|about|cookies?|rss|feed|live|videos?|podcasts?|"
     r"programs?|shows?|page|amp)(/|$)", re.I)
-_NEXT_TEXT = re.compile(r"^\s*(next|older|suivant|التالي)\b.*|^\s*[›»→]+\s*$", re.I)
+# A pager's link text, not a headline that happens to start with "Next ...".
+_NEXT_TEXT = re.compile(
+    r"^\s*(next|older|suivant|التالي)(\s+(page|posts|articles|stories|entries))?\s*[›»→>]*\s*$"
+    r"|^\s*[›»→]+\s*$", re.I)
 
 
 @dataclass(frozen=True, slots=True)

@@ -166,7 +166,7 @@ async def _read_section(site: SiteConfig, title: str, url: str, store: Store, fe
             if not listing.links:
                 hint = f"; the automatic picker finds {len(listing.fallback)}, remove [links]?" \
                     if listing.fallback else ""
-                if result.health.worked_before(title):
+                if result.health.listed_before(title):
                     # A page that listed articles and now lists none, even to the automatic
                     # picker, is more often a block or an interstitial than a real empty page.
                     result.blocked = True

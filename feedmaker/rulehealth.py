@@ -37,6 +37,11 @@ class RuleHealth:
         row = self.previous.get((LINKS, section))
         return row.ever if row is not None and row.rule is not None else 0
 
+    def listed_before(self, section: str) -> bool:
+        """Did the section give article links at the last build (by rules or automatically)?"""
+        row = self.previous.get((LINKS, section))
+        return row is not None and (row.total > 0 or row.ever > 0)
+
     def section(self, site: SiteConfig, title: str, listing: Listing, used: int) -> None:
         """Record a section's first listing page: `used` links were taken, from `listing.source`."""
         rule = _link_rule(site)

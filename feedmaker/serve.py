@@ -9,6 +9,7 @@ import contextlib
 import os
 import socket
 import stat
+import time
 from collections.abc import Callable, Iterator
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
@@ -79,8 +80,10 @@ def _not_modified(request: Request, etag: str, mtime: float) -> bool:
         return "*" in tags or etag.removeprefix("W/") in tags
     ims = request.headers.get("if-modified-since")
     if ims:
-        with contextlib.suppress(TypeError, ValueError, IndexError):
-            return int(mtime) <= parsedate_to_datetime(ims).timestamp()
+        with contextlib.suppress(TypeError, ValueError, IndexError, OverflowError):
+            since = parsedate_to_datetime(ims).timestamp()
+            # RFC 9110 13.1.3: a date in the future is invalid and ignored.
+            return since <= time.time() and int(mtime) <= since
     return False
 
 

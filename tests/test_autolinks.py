@@ -131,3 +131,31 @@ def test_configured_rules_that_match_nothing_offer_a_fallback() -> None:
     listing = parse_listing(_page(f"<main>{CARDS}</main>"), SECTION, SECTION, rules,
                             "news.example.com")
     assert listing.links == () and len(listing.fallback) == 3
+
+
+def test_footers_and_house_pages_are_not_articles_but_card_headers_are() -> None:
+    cards = "".join(f'<div class="card"><div class="card-header"><a href="/news/world/story-{w}-'
+                    f'about-things">Story {w} about things</a></div></div>' for w in ("one", "two", "three"))
+    footer = ('<div class="site-footer"><ul><li><a href="/terms-and-conditions">Terms and conditions '
+              'apply</a></li><li><a href="/advertise-with-us">Advertise with us today</a></li>'
+              '<li><a href="/news/world/footer-story-one-here">Footer story one here</a></li>'
+              '<li><a href="/news/world/footer-story-two-here">Footer story two here</a></li></ul></div>'
+              '<div id="footer"><a href="/news/world/id-footer-story-one">Id footer story one</a>'
+              '<a href="/news/world/id-footer-story-two">Id footer story two</a></div>')
+    html = f"<html><body><main>{cards}</main>{footer}</body></html>"
+    listing = parse_listing(html, "https://a.test/news/world", "https://a.test/news/world",
+                            LinkRules(), "a.test")
+    assert [link.url.rsplit("/", 1)[1] for link in listing.links] == [
+        "story-one-about-things", "story-two-about-things", "story-three-about-things"]
+
+
+@pytest.mark.parametrize(("text", "is_next"), [
+    ("Next", True), ("Next »", True), ("next page", True), ("Older posts", True), ("›", True),
+    ("Next year budget faces deep cuts", False), ("Older voters turn out", False),
+])
+def test_only_pager_text_is_a_next_link(text: str, is_next: bool) -> None:
+    html = (f'<html><body><main><div class="card"><a href="/news/world/some-story-here">{text}'
+            '</a></div></main></body></html>')
+    listing = parse_listing(html, "https://a.test/news/world", "https://a.test/news/world",
+                            LinkRules(), "a.test")
+    assert (listing.next_url is not None) == is_next

@@ -462,15 +462,18 @@ def test_daemon_keeps_running_and_serving_through_faults(tmp_path: Path) -> None
         out = tmp_path / "feeds"
         with Daemon(config) as d:
             wait_for(lambda: d.runs("sample") and d.runs("mirror"), 30, "the first runs")
-            before = snapshot(out / "sample")
-            failed = a.publish("health", "Published while the site is broken", ["Broken"],
-                               author="Fault Reporter")
+            # Faults first, then the new article: a poll in between must not see it yet.
             a.set_fault(HEALTH, "drip", interval=0.2)
             a.set_fault(POLITICS, "reset", after_headers=True)
             a.set_fault("/articles/opinion", "huge", mb=30, content_length=False)
             a.set_fault("/articles/analysis", "redirect", to="/articles/analysis")
+            wait_for(lambda: d.health()["sites"]["sample"]["state"] == "failing", 30,
+                     "a failing run")
+            before = snapshot(out / "sample")
+            failed = a.publish("health", "Published while the site is broken", ["Broken"],
+                               author="Fault Reporter")
             runs = d.runs("sample")
-            wait_for(lambda: d.runs("sample") > runs, 30, "a failing run")
+            wait_for(lambda: d.runs("sample") > runs + 1, 30, "a complete failing run")
             health = d.health()
             assert d.get("/healthz").status_code == 200 and health["status"] == "ok"
             assert health["sites"]["sample"]["state"] == "failing"

@@ -51,3 +51,14 @@ def test_helpers() -> None:
     assert site_key("www.english.almayadeen.net") == "english-almayadeen"
     assert url_regex(["/2022/11/24/a-b-c", "/2022/11/23/d-e-f"]) == "^/(2022)/[^/]+/[^/]+/[^/?#]+/?$"
     assert url_regex([]) is None
+
+
+def test_cli_init_write_never_breaks_the_config(site: SampleSite, tmp_path: Path) -> None:
+    path = tmp_path / "feedmaker.toml"
+    original = '[sites."sample"]\nurl = "https://a.test/"\n[sites."sample".sections]\nA = "/a"\n'
+    path.write_text(original)
+    for args in (["--name", "sample"], ["--name", "my site"], ["--name", 'x"y'], ["--name", "a.b"]):
+        proc = run_cli("-c", str(path), "init", site.url, *args, "--write")
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+        assert path.read_text() == original, args
+    assert load_config(path).sites["sample"]

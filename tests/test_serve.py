@@ -191,3 +191,10 @@ def test_feedmaker_serve_end_to_end(tmp_path: Path, site: SampleSite) -> None:
             assert resp.status == 404 and b"sites.sample" not in resp.read(), target
             conn.close()
     assert d.exit_seconds is not None and d.exit_seconds < 10
+
+
+@pytest.mark.parametrize("since", ["Mon, 01 Jan 99999999999 00:00:00 GMT", "not a date",
+                                   "Fri, 01 Jan 2100 00:00:00 GMT"])
+def test_odd_or_future_if_modified_since_is_ignored(out: Path, since: str) -> None:
+    response = _client(out).get("/s/all.atom", headers={"If-Modified-Since": since})
+    assert response.status_code == 200 and response.content == ATOM
