@@ -20,7 +20,6 @@ from .check import CheckReport, check_site
 from .config import Config, load_config
 from .errors import ConfigError, FeedmakerError
 from .pipeline import Progress
-from .render import published_of
 
 EXIT_FAILED, EXIT_CONFIG = 1, 2
 pass_config = click.make_pass_decorator(dict)
@@ -166,7 +165,7 @@ def _print_check(report: CheckReport, echo: Callable[[str], None]) -> None:
         echo(f"  {name:<{width}}  {value[:100]}\n  {'':<{width}}    ← {source}")
 
 
-__all__ = ["main", "published_of"]
+__all__ = ["main"]
 
 
 # -- the daemon (imported when used: `build` and `check` start without the server stack) -------

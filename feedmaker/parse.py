@@ -11,7 +11,7 @@ import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -248,6 +248,3 @@ def _strip_junk(root: LexborNode) -> None:
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
-
-def parse_date_text(text: str, tz: tzinfo) -> datetime | None:
-    return parse_date(text, tz)
