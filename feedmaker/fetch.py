@@ -25,10 +25,20 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
 # Texts that challenge and bot-wall pages put in their first few KB.
-_CHALLENGE = re.compile(
-    r"<title>\s*(just a moment|attention required|access denied|checking your browser|"
-    r"ddos-guard|please wait)|cf-browser-verification|challenge-platform|cf_chl_opt|"
-    r"_incapsula_resource|px-captcha", re.I)
+_CHALLENGE_MARKERS = ("cf-browser-verification", "challenge-platform", "cf_chl_opt",
+                      "_incapsula_resource", "px-captcha")
+# Whole titles of bot walls, so that "Just a moment of silence..." is still an article.
+_CHALLENGE_TITLE = re.compile(r"<title>\s*(just a moment(\.\.\.|…)|attention required!|"
+                              r"access denied|checking your browser|ddos-guard|please wait(\.\.\.|…)?)"
+                              r"\s*(\||</title>|-)")
+
+
+def looks_like_challenge(head: str) -> bool:
+    """Does the start of a page look like a bot wall? (Plain substring tests on the lowered
+    text: a case-insensitive regex over 8 KB cost 0.4 ms a page, a fifth of a fetch.)"""
+    low = head.lower()
+    return any(m in low for m in _CHALLENGE_MARKERS) or (
+        "<title" in low and _CHALLENGE_TITLE.search(low) is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,8 +249,9 @@ class Fetcher:
             return Page(url, 304, "", etag, modified)
         ctype = headers.get("content-type")
         head = body[:8192].decode("utf-8", "replace")
-        if status in (403, 429) or (status == 503 and _CHALLENGE.search(head)):
-            raise BlockedError(url, f"HTTP {status}" + (" (challenge page)" if _CHALLENGE.search(head)
+        challenge = looks_like_challenge(head) if status != 200 or len(body) < 64 * 1024 else False
+        if status in (403, 429) or (status == 503 and challenge):
+            raise BlockedError(url, f"HTTP {status}" + (" (challenge page)" if challenge
                                                           else ""), status,
                                retry_after(headers.get("retry-after")))
         if status >= 400 or status < 200:
@@ -249,7 +260,7 @@ class Fetcher:
             raise FetchError(url, f"unexpected HTTP {status}", status)
         if ctype and not ctype.split(";")[0].strip().lower().startswith(_HTML_TYPES):
             raise FetchError(url, f"not an HTML page ({ctype.split(';')[0]})", status)
-        if _CHALLENGE.search(head) and len(body) < 64 * 1024:
+        if challenge:  # a challenge page is small; a real page mentioning one is not blocked
             raise BlockedError(url, "challenge page instead of content", status)
         return Page(url, status, decode_html(body, ctype), etag, modified)
 

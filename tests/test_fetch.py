@@ -77,3 +77,20 @@ def test_robots_txt_status(status: int, allowed: bool) -> None:
     else:
         with pytest.raises(RobotsDenied, match=f"HTTP {status}"):
             _get(handler, "https://a.test/news")
+
+
+@pytest.mark.parametrize(("head", "expected"), [
+    ("<html><head><TITLE>Just a moment...</TITLE>", True),
+    ("<title> Attention Required! | Cloudflare</title>", True),
+    ('<script src="/cdn-cgi/challenge-platform/h/b/orchestrate"></script>', True),
+    ("<div id='px-captcha'></div>", True),
+    ("<title>Access denied</title>", True),
+    ("<title>Just a moment of silence for the victims</title>", False),
+    ("<title>Access denied: the refugees turned back at the border</title>", False),
+    ("<title>Health news</title><p>Please wait for the results, doctors said.</p>", False),
+    ("<title>Cloudflare outage: what we know</title>", False),
+])
+def test_challenge_pages(head: str, expected: bool) -> None:
+    from feedmaker.fetch import looks_like_challenge
+
+    assert looks_like_challenge(head) == expected
