@@ -74,7 +74,7 @@ def pick_links(tree: LexborHTMLParser, base: str, section_url: str, site_host: s
     """(canonical url, title) of the article links on a section page, in page order."""
     section_path = url_path(section_url).rstrip("/")
     found: dict[str, list[Candidate]] = {}
-    for node in _anchors(tree, selector):
+    for node in anchors(tree, selector):
         cand = _candidate(node, base, section_url, site_host)
         if cand is not None:
             found.setdefault(cand.url, []).append(cand)
@@ -131,7 +131,8 @@ def _card(shape: str) -> str:
     return "~" + local if "." in local else ""
 
 
-def _anchors(tree: LexborHTMLParser, selector: str) -> list[LexborNode]:
+def anchors(tree: LexborHTMLParser, selector: str) -> list[LexborNode]:
+    """The links a selector picks: matched <a> elements, and the links inside other matches."""
     nodes: list[LexborNode] = []
     for node in tree.css(selector):
         nodes.extend([node] if node.tag == "a" else node.css("a[href]"))

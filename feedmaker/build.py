@@ -70,10 +70,11 @@ async def build(config: Config, sites: Sequence[str] = (), *,
             _guarded(site, config, store, transport, clock, progress) for site in chosen))
         states, before = {r.site: r.state for r in results}, {}
         for site in config.sites:
+            # This run is recorded already: the one before it says what the index last showed.
             runs = store.last_runs(site, 2)
             states.setdefault(site, runs[0].state if runs else "ok")
-            before[site] = runs[1].state if site in sites_polled(results) and len(runs) > 1 else \
-                states[site]
+            polled = site in {r.site for r in results}
+            before[site] = runs[1].state if polled and len(runs) > 1 else states[site]
         # The index lists feed sizes and site states: with neither changed it is left alone,
         # which keeps a warm poll of a big site cheap.
         stale = any(r.feeds_written for r in results) or states != before or not all(
@@ -81,9 +82,6 @@ async def build(config: Config, sites: Sequence[str] = (), *,
         written = publish_index(config, store, states) if stale else 0
     return BuildResult(list(results), written)
 
-
-def sites_polled(results: Sequence[SiteResult]) -> set[str]:
-    return {r.site for r in results}
 
 
 async def _guarded(site: SiteConfig, config: Config, store: Store,

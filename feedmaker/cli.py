@@ -169,10 +169,15 @@ __all__ = ["main"]
 
 
 # -- the daemon (imported when used: `build` and `check` start without the server stack) -------
+def _listen_options(command: Callable[..., None]) -> Callable[..., None]:
+    command = click.option("--port", default=8080, show_default=True,
+                           type=click.IntRange(0, 65535), help="Port to serve on.")(command)
+    return click.option("--host", default="127.0.0.1", show_default=True,
+                        help="Address to serve on.")(command)
+
+
 @main.command("run")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
-              help="Port to serve on.")
+@_listen_options
 @pass_config
 def run_cmd(obj: dict[str, Any], host: str, port: int) -> None:
     """Poll every site on its interval and serve the feeds over HTTP, until stopped."""
@@ -190,9 +195,7 @@ def run_cmd(obj: dict[str, Any], host: str, port: int) -> None:
 
 
 @main.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
-              help="Port to serve on.")
+@_listen_options
 @pass_config
 def serve_cmd(obj: dict[str, Any], host: str, port: int) -> None:
     """Serve the feeds in out_dir over HTTP without polling (e.g. beside a cron'd build)."""

@@ -19,6 +19,7 @@ import httpx
 from protego import Protego
 
 from .errors import BlockedError, FetchError, RobotsDenied
+from .urls import host_of, same_host
 
 MAX_REDIRECTS = 5
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
@@ -182,7 +183,7 @@ class Fetcher:
                   allowed_hosts: Iterable[str] = ()) -> Page:
         """GET an HTML page, following redirects only to http(s) URLs on the same host or on
         `allowed_hosts`. A total deadline covers the whole exchange, body included."""
-        hosts = {h.lower() for h in allowed_hosts} | {_host(url)}
+        hosts = [*allowed_hosts, host_of(url)]
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -191,11 +192,10 @@ class Fetcher:
         seen: list[str] = []
         current = url
         while True:
-            if _scheme(current) not in ("http", "https"):
+            if urlsplit(current).scheme.lower() not in ("http", "https"):
                 raise FetchError(current, "not an http(s) URL")
-            if _host(current) not in hosts and _host(current).removeprefix("www.") not in {
-                    h.removeprefix("www.") for h in hosts}:
-                raise FetchError(current, f"refusing to leave for another host ({_host(current)})")
+            if not any(same_host(current, h) for h in hosts):
+                raise FetchError(current, f"refusing to leave for another host ({host_of(current)})")
             await self._check_robots(current)
             try:
                 async with asyncio.timeout(self.timeout):
@@ -236,7 +236,7 @@ class Fetcher:
                 raise FetchError(url, f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
 
     def _slot(self, url: str) -> asyncio.Semaphore:
-        host = _host(url)
+        host = host_of(url)
         if host not in self._slots:
             self._slots[host] = asyncio.Semaphore(self.per_host)
         return self._slots[host]
@@ -295,7 +295,7 @@ class Fetcher:
             location = headers.get("location")
             if status in (301, 302, 303, 307, 308) and location:
                 url = urljoin(url, location)
-                if _host(url).removeprefix("www.") != _host(origin).removeprefix("www."):
+                if not same_host(url, host_of(origin)):
                     return None  # robots.txt of another site says nothing about this one
                 continue
             if status == 200:
@@ -304,14 +304,3 @@ class Fetcher:
                 return f"robots.txt answers HTTP {status}, so nothing may be fetched (RFC 9309)"
             return None
         return None
-
-
-def _host(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
-
-
-def _scheme(url: str) -> str:
-    return urlsplit(url).scheme.lower()

@@ -7,16 +7,11 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .autolinks import in_furniture, pick_links
+from .autolinks import FURNITURE_PATH, anchors, in_furniture, pick_links
 from .config import LinkRules
 from .sanitize import clean_text
 from .urls import absolute, canonical_url, same_host, url_path
 
-# Paths that are site furniture on almost every news site, never an article.
-_NEVER = re.compile(
-    r"/(tags?|topics?|authors?|writers?|categor(y|ies)|search|login|signin|register|subscribe|"
-    r"newsletter|privacy|terms|contact|about|cookies?|rss|feed|live|videos?|podcasts?|"
-    r"programs?|shows?|page|amp)(/|$)", re.I)
 # A pager's link text, not a headline that happens to start with "Next ...".
 _NEXT_TEXT = re.compile(
     r"^\s*(next|older|suivant|التالي)(\s+(page|posts|articles|stories|entries))?\s*[›»→>]*\s*$"
@@ -73,7 +68,7 @@ def _by_rules(tree: LexborHTMLParser, base: str, section_url: str, rules: LinkRu
     """Links matching the include/exclude rules. With the default selector (every link on the
     page), links in page furniture — tickers, "Most read", menus, footers — are left out too:
     they point at other sections' articles. Should that leave nothing, they are kept after all."""
-    nodes = _anchors(tree, rules.selector)
+    nodes = anchors(tree, rules.selector)
     if rules.selector == DEFAULT_SELECTOR:
         found = _matching([n for n in nodes if not in_furniture(n)], base, section_url, rules,
                           site_host)
@@ -100,16 +95,6 @@ def _matching(nodes: list[LexborNode], base: str, section_url: str, rules: LinkR
     return tuple(found.values())
 
 
-def _anchors(tree: LexborHTMLParser, selector: str) -> list[LexborNode]:
-    nodes: list[LexborNode] = []
-    for node in tree.css(selector):
-        if node.tag == "a":
-            nodes.append(node)
-        else:
-            nodes.extend(node.css("a[href]"))
-    return nodes
-
-
 def _wanted(url: str, section_url: str, rules: LinkRules) -> bool:
     path = url_path(url)
     if any(p.search(path) for p in rules.exclude):
@@ -124,7 +109,7 @@ def default_include(path: str, section_path: str) -> bool:
     prefix = section_path.rstrip("/") + "/"
     if not path.startswith(prefix) or len(path.rstrip("/")) <= len(prefix):
         return False
-    return not _NEVER.search(path[len(prefix) - 1:])
+    return not FURNITURE_PATH.search(path[len(prefix) - 1:])
 
 
 def _base_href(tree: LexborHTMLParser, page_url: str) -> str:

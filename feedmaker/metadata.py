@@ -198,11 +198,19 @@ def og_description(m: PageMeta) -> str | None:
     return m.first("og:description", "twitter:description", "description", "dc.description")
 
 
+_BYLINE = re.compile(r"^\s*(by|written by)\s+", re.I)
+
+
+def strip_byline(text: str) -> str:
+    """"By Jane Roe" -> "Jane Roe"."""
+    return _BYLINE.sub("", clean_text(text))
+
+
 def og_author(m: PageMeta) -> str | None:
     for key in ("article:author", "author", "dc.creator", "byl", "parsely-author", "sailthru.author"):
         value = m.first(key)
         if value and not value.startswith(("http:", "https:")):
-            return clean_text(value.removeprefix("By ").removeprefix("by "))
+            return strip_byline(value)
     return None
 
 
@@ -237,7 +245,7 @@ def _node_text(m: PageMeta, css: str) -> str | None:
 def md_author(m: PageMeta) -> str | None:
     text = _node_text(m, '[itemprop="author"] [itemprop="name"], [itemprop="author"], a[rel~="author"], '
                          '.byline a, .author a, .byline, .author-name')
-    return re.sub(r"^by\s+", "", text, flags=re.I) if text else None
+    return strip_byline(text) if text else None
 
 
 def md_published(m: PageMeta) -> str | None:

@@ -176,7 +176,7 @@ def _img_src(img: LexborNode) -> str | None:
 
 
 def _author(text: str) -> str:
-    return re.sub(r"^\s*(by|written by)\s+", "", clean_text(text), flags=re.I)
+    return md.strip_byline(text)
 
 
 def _clean(name: str, raw: Any, url: str, tz: tzinfo) -> Any:
