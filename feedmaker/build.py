@@ -7,7 +7,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import httpx
+from aiohttp.abc import AbstractResolver
 
 from .config import Config, SiteConfig
 from .errors import ConfigError, OutputError
@@ -52,14 +52,14 @@ def prepare_out_dir(config: Config) -> None:
 
 
 def make_fetcher(config: Config, site: SiteConfig | None = None,
-                 transport: httpx.AsyncBaseTransport | None = None) -> Fetcher:
+                 resolver: AbstractResolver | None = None) -> Fetcher:
     ua = site.user_agent if site and site.user_agent else config.user_agent
     return Fetcher(ua, timeout=config.timeout, max_bytes=config.max_bytes,
-                   per_host=config.per_host, transport=transport)
+                   per_host=config.per_host, resolver=resolver)
 
 
 async def build(config: Config, sites: Sequence[str] = (), *,
-                transport: httpx.AsyncBaseTransport | None = None, clock: Clock = utcnow,
+                resolver: AbstractResolver | None = None, clock: Clock = utcnow,
                 progress: Progress | None = None, lock_wait: float = 30.0) -> BuildResult:
     chosen = select_sites(config, sites)
     # The lock first: preparing out_dir removes temporary files, which may be a running
@@ -67,7 +67,7 @@ async def build(config: Config, sites: Sequence[str] = (), *,
     with StateLock(config.state, wait=lock_wait), Store(config.state) as store:
         prepare_out_dir(config)
         results = await asyncio.gather(*(
-            _guarded(site, config, store, transport, clock, progress) for site in chosen))
+            _guarded(site, config, store, resolver, clock, progress) for site in chosen))
         states, before = {r.site: r.state for r in results}, {}
         for site in config.sites:
             # This run is recorded already: the one before it says what the index last showed.
@@ -85,12 +85,12 @@ async def build(config: Config, sites: Sequence[str] = (), *,
 
 
 async def _guarded(site: SiteConfig, config: Config, store: Store,
-                   transport: httpx.AsyncBaseTransport | None, clock: Clock,
+                   resolver: AbstractResolver | None, clock: Clock,
                    progress: Progress | None) -> SiteResult:
     """A bug met on one site is that site's failure, not the build's. Each site gets its own
     client (its own User-Agent, request counts and robots.txt cache), as in the daemon."""
     try:
-        async with make_fetcher(config, site, transport) as fetcher:
+        async with make_fetcher(config, site, resolver) as fetcher:
             return await poll_site(site, config, store, fetcher, clock=clock, progress=progress)
     except Exception as exc:
         log.exception("%s: poll failed", site.key)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import httpx
+from aiohttp.abc import AbstractResolver
 
 from .config import Config, SiteConfig
 from .errors import FeedmakerError
@@ -39,11 +39,11 @@ class CheckReport:
 
 
 async def check_site(config: Config, site: SiteConfig, article_url: str | None = None, *,
-                     transport: httpx.AsyncBaseTransport | None = None) -> CheckReport:
+                     resolver: AbstractResolver | None = None) -> CheckReport:
     from .build import make_fetcher
 
     reports: list[SectionReport] = []
-    async with make_fetcher(config, site, transport) as fetcher:
+    async with make_fetcher(config, site, resolver) as fetcher:
         for title, url in site.sections.items():
             report = SectionReport(title, url)
             reports.append(report)

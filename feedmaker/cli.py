@@ -37,7 +37,7 @@ def main(ctx: click.Context, config_path: str, verbose: int) -> None:
     logging.basicConfig(level=level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if verbose < 2:
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+        logging.getLogger("aiohttp").setLevel(logging.WARNING)
     ctx.obj = {"config_path": config_path, "verbose": verbose}
 
 

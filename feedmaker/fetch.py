@@ -1,21 +1,28 @@
 """Polite HTTP fetching: one User-Agent, robots.txt, per-host concurrency, size and time caps.
 
 `Fetcher.get` returns a `Page` (decoded HTML) or raises FetchError / BlockedError / RobotsDenied.
-The httpx transport is a parameter so tests can swap it; by default it is real HTTP.
+
+The client is aiohttp rather than httpx: on 40–150 KB pages over loopback httpx + httpcore cost
+2.3 ms of CPU a request against aiohttp's 0.7 ms (its HTTP parser is C), and requests are most of
+a cold build's CPU. The DNS resolver is a parameter so tests can point any host name at a local
+server; the sockets and HTTP are always real.
 """
 
 from __future__ import annotations
 
 import asyncio
 import codecs
+import os
 import re
+import urllib.request
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
-import httpx
+import aiohttp
+from aiohttp.abc import AbstractResolver
 from protego import Protego
 
 from .errors import BlockedError, FetchError, RobotsDenied
@@ -147,11 +154,24 @@ def retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+def _describe(exc: BaseException) -> str:
+    """A failed exchange in words; other failures keep the library's class name, which is precise."""
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        err = exc.os_error
+        why = os.strerror(err.errno) if isinstance(err.errno, int) and err.errno > 0 \
+            else (err.strerror or str(err))
+        if isinstance(exc, aiohttp.ClientConnectorDNSError):
+            return f"cannot resolve {exc.host} ({why})"
+        return f"cannot connect to {exc.host}:{exc.port} ({why})"
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 class Fetcher:
     """One per build or daemon: shares connections, robots.txt and per-host limits."""
 
     def __init__(self, user_agent: str, *, timeout: float = 30.0, max_bytes: int = 10 << 20,
-                 per_host: int = 2, transport: httpx.AsyncBaseTransport | None = None,
+                 per_host: int = 2, resolver: AbstractResolver | None = None,
                  obey_robots: bool = True) -> None:
         self.user_agent = user_agent
         self.timeout = timeout
@@ -159,13 +179,9 @@ class Fetcher:
         self.per_host = per_host
         self.obey_robots = obey_robots
         self.stats = FetchStats()
-        self._client = httpx.AsyncClient(
-            headers={"User-Agent": user_agent, "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
-                     "Accept-Encoding": "gzip, deflate"},
-            timeout=httpx.Timeout(min(timeout, 15.0), read=min(timeout, 20.0)),
-            follow_redirects=False, transport=transport,
-            limits=httpx.Limits(max_connections=64, max_keepalive_connections=16),
-        )
+        self._resolver = resolver
+        self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[tuple[str, str], str | None] = {}
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._robots: dict[str, Protego | str | None] = {}
         self._robots_lock: dict[str, asyncio.Lock] = {}
@@ -177,7 +193,28 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def _client(self) -> aiohttp.ClientSession:
+        # Made on first use: an aiohttp session belongs to the event loop it was made in.
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                headers={"User-Agent": self.user_agent,
+                         "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+                         "Accept-Encoding": "gzip, deflate"},
+                connector=aiohttp.TCPConnector(limit=64, resolver=self._resolver,
+                                               ttl_dns_cache=300),
+                timeout=aiohttp.ClientTimeout(total=None, connect=min(self.timeout, 15.0),
+                                              sock_read=min(self.timeout, 20.0)),
+                # Proxies come from `_proxy`: aiohttp's own trust_env re-reads the environment
+                # and ~/.netrc in a thread on every request (0.4 ms of CPU each).
+                trust_env=False,
+                # Real sites send long Content-Security-Policy and Set-Cookie headers.
+                max_line_size=65536, max_field_size=65536,
+            )
+        return self._session
 
     async def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
                   allowed_hosts: Iterable[str] = ()) -> Page:
@@ -211,29 +248,44 @@ class Fetcher:
                 continue
             return self._page(current, status, resp_headers, body)
 
-    async def _request(self, url: str, headers: dict[str, str]) -> tuple[int, httpx.Headers, bytes]:
+    async def _request(self, url: str, headers: dict[str, str]
+                       ) -> tuple[int, Mapping[str, str], bytes]:
         async with self._slot(url):
             self.stats.requests += 1
             try:
-                async with self._client.stream("GET", url, headers=headers) as resp:
-                    declared = resp.headers.get("content-length", "")
-                    if declared.isdigit() and int(declared) > self.max_bytes:
-                        self.stats.by_status[resp.status_code] += 1
-                        raise FetchError(url, f"response too large ({declared} bytes)", resp.status_code)
+                async with self._client().get(url, headers=headers, allow_redirects=False,
+                                              proxy=self._proxy(url)) as resp:
+                    declared = resp.content_length
+                    if declared is not None and declared > self.max_bytes:
+                        self.stats.by_status[resp.status] += 1
+                        raise FetchError(url, f"response too large ({declared} bytes)", resp.status)
                     chunks: list[bytes] = []
                     size = 0
-                    async for chunk in resp.aiter_bytes():
+                    async for chunk in resp.content.iter_any():
                         size += len(chunk)
                         if size > self.max_bytes:
                             raise FetchError(url, f"response larger than {self.max_bytes} bytes",
-                                             resp.status_code)
+                                             resp.status)
                         chunks.append(chunk)
-                    self.stats.by_status[resp.status_code] += 1
+                    self.stats.by_status[resp.status] += 1
                     self.stats.bytes += size
-                    return resp.status_code, resp.headers, b"".join(chunks)
-            except (httpx.HTTPError, httpx.InvalidURL, UnicodeError) as exc:
+                    return resp.status, resp.headers, b"".join(chunks)
+            except (aiohttp.ClientError, OSError, ValueError, UnicodeError) as exc:
+                # ValueError: yarl's verdict on a malformed URL; OSError: a socket error that
+                # aiohttp did not wrap. Cancellation (the total deadline) passes through.
                 self.stats.by_status[0] += 1
-                raise FetchError(url, f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
+                raise FetchError(url, _describe(exc)) from exc
+
+    def _proxy(self, url: str) -> str | None:
+        """The proxy the environment names for this URL (http_proxy, https_proxy, no_proxy),
+        looked up once per scheme and host, as curl would use it."""
+        parts = urlsplit(url)
+        key = (parts.scheme.lower(), parts.hostname or "")
+        if key not in self._proxies:
+            proxy = urllib.request.getproxies().get(key[0])
+            bypass = proxy is not None and urllib.request.proxy_bypass(key[1])
+            self._proxies[key] = None if bypass else proxy
+        return self._proxies[key]
 
     def _slot(self, url: str) -> asyncio.Semaphore:
         host = host_of(url)
@@ -241,7 +293,7 @@ class Fetcher:
             self._slots[host] = asyncio.Semaphore(self.per_host)
         return self._slots[host]
 
-    def _page(self, url: str, status: int, headers: httpx.Headers, body: bytes) -> Page:
+    def _page(self, url: str, status: int, headers: Mapping[str, str], body: bytes) -> Page:
         # Validators go back in request headers, which must be ASCII: an odd one is dropped.
         etag, modified = (v if v and v.isascii() else None
                           for v in (headers.get("etag"), headers.get("last-modified")))

@@ -16,7 +16,7 @@ from datetime import UTC
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import httpx
+from aiohttp.abc import AbstractResolver
 from selectolax.lexbor import LexborHTMLParser
 
 from .autolinks import FURNITURE_PATH, article_shaped, pick_links
@@ -83,14 +83,14 @@ class Proposal:
 
 
 async def propose_site(url: str, *, key: str | None = None, sample: int = 10,
-                       transport: httpx.AsyncBaseTransport | None = None,
+                       resolver: AbstractResolver | None = None,
                        user_agent: str = DEFAULT_USER_AGENT) -> Proposal:
     """Fetch `url`, its menu's section pages and `sample` articles; propose a site block."""
     if key is not None and not SITE_KEY.match(key):
         raise ConfigError("--name", "", f"{key!r}: site names are lowercase letters, digits, '-' "
                           "or '_' (they become directory names)")
     host = (urlsplit(url).hostname or "").lower()
-    async with Fetcher(user_agent, transport=transport) as fetcher:
+    async with Fetcher(user_agent, resolver=resolver) as fetcher:
         home = await fetcher.get(url)
         tree = LexborHTMLParser(home.text)
         menu = menu_links(tree, home.url, host)

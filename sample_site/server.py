@@ -12,9 +12,9 @@ import argparse
 import hashlib
 import json
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import suppress
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -212,6 +212,7 @@ class SampleSite:
         self._requests: list[Request] = []
         self._faults: list[Fault] = []
         self._validators = _Validators()
+        self._renames: tuple[tuple[bytes, bytes], ...] = ()
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self) -> SampleSite:
@@ -257,7 +258,18 @@ class SampleSite:
         return self.url.rstrip("/")
 
     def _resolve(self, target: str, *, empty: bool = False) -> Page:
-        return resolve(self.catalog, target, self.origin, empty=empty)
+        page = resolve(self.catalog, target, self.origin, empty=empty)
+        if self._renames and page.content_type.startswith("text/html"):
+            body = page.body
+            for old, new in self._renames:
+                body = body.replace(old, new)
+            page = replace(page, body=body, html=None if page.html is None else body.decode())
+        return page
+
+    def redesign(self, renames: Iterable[tuple[bytes, bytes]] = ()) -> None:
+        """Serve every HTML page with these byte replacements (class names, say), as after a
+        site redesign; the changed bytes get new ETags. `redesign()` undoes it."""
+        self._renames = tuple(renames)
 
     # -- content -------------------------------------------------------------------------------
     def publish(self, section: str, title: str, tags: list[str], *, body: str | None = None,

@@ -101,7 +101,7 @@ News = "/news"
         wait_for(lambda: d.health()["sites"]["broken"]["state"] == "failing", what="failing")
         data = d.health()
         assert d.get("/healthz").status_code == 200 and data["status"] == "ok"
-        assert "ConnectError" in data["sites"]["broken"]["last_error"]
+        assert "cannot connect to 127.0.0.1" in data["sites"]["broken"]["last_error"]
         assert data["sites"]["broken"]["last_success"] is None
         assert d.metric("feedmaker_failures_total", site="broken", state="failing") >= 1
 

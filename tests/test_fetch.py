@@ -1,40 +1,88 @@
-"""Fetcher edge cases that a local server cannot easily produce (raw header bytes, robots
-redirects), through httpx's transport seam; everything else is tested against the sample site."""
+"""Fetcher edge cases that the sample site does not produce (raw header bytes, robots.txt
+redirects to another host name), against a small real HTTP server on 127.0.0.1. Host names such as
+a.test reach it through the Fetcher's resolver seam; sockets and HTTP are real."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import socket
+import threading
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
-import httpx
 import pytest
+from aiohttp.abc import AbstractResolver, ResolveResult
 
 from feedmaker.errors import RobotsDenied
 from feedmaker.fetch import Fetcher, Page, retry_after
 
-Handler = Callable[[httpx.Request], httpx.Response]
+# (host without port, path) -> (status, [(header, raw bytes)], body)
+Reply = tuple[int, list[tuple[str, bytes]], bytes]
+Handler = Callable[[str, str], Reply]
 
 
-def _get(handler: Handler, url: str, **kw: str) -> Page:
+class Loopback(AbstractResolver):
+    """Every host name resolves to 127.0.0.1."""
+
+    async def resolve(self, host: str, port: int = 0,
+                      family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
+        return [{"hostname": host, "host": "127.0.0.1", "port": port, "family": socket.AF_INET,
+                 "proto": 0, "flags": socket.AI_NUMERICHOST}]
+
+    async def close(self) -> None:
+        pass
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[[Handler], int]]:
+    """serve(handler) -> port of a server answering every GET with handler(host, path)."""
+    servers: list[ThreadingHTTPServer] = []
+
+    def start(handler: Handler) -> int:
+        class Answer(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
+                status, headers, body = handler(host, self.path)
+                # Written raw, so header bytes reach the client as a misbehaving server sends them.
+                head = [f"HTTP/1.1 {status} X".encode(), b"Connection: close",
+                        b"Content-Length: %d" % len(body)]
+                head += [name.encode() + b": " + value for name, value in headers]
+                self.wfile.write(b"\r\n".join(head) + b"\r\n\r\n" + body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return server.server_address[1]
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def _get(url: str, **kw: str) -> Page:
     async def run() -> Page:
-        async with Fetcher("feedmaker-test/1", transport=httpx.MockTransport(handler)) as f:
+        async with Fetcher("feedmaker-test/1", resolver=Loopback()) as f:
             return await f.get(url, **kw)
     return asyncio.run(run())
 
 
-HTML = {"content-type": "text/html; charset=utf-8"}
+HTML = [("Content-Type", b"text/html; charset=utf-8")]
 
 
-def test_a_non_ascii_etag_is_not_kept() -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        if request.url.path == "/robots.txt":
-            return httpx.Response(404)
-        headers = [(b"content-type", b"text/html"), (b"etag", 'W/"café"'.encode()),
-                   (b"last-modified", b"Wed, 01 May 2024 10:00:00 GMT")]
-        return httpx.Response(200, headers=headers, content=b"<p>x</p>")
-    page = _get(handler, "https://a.test/news")
+def test_a_non_ascii_etag_is_not_kept(serve: Callable[[Handler], int]) -> None:
+    def handler(host: str, path: str) -> Reply:
+        if path == "/robots.txt":
+            return 404, [], b""
+        return 200, [("Content-Type", b"text/html"), ("ETag", 'W/"café"'.encode()),
+                     ("Last-Modified", b"Wed, 01 May 2024 10:00:00 GMT")], b"<p>x</p>"
+    page = _get(f"http://a.test:{serve(handler)}/news")
     assert page.etag is None and page.last_modified == "Wed, 01 May 2024 10:00:00 GMT"
 
 
@@ -54,29 +102,33 @@ def test_retry_after_dates(form: str) -> None:
     assert got is not None and 290 <= got <= 301
 
 
-def test_robots_txt_is_read_after_a_redirect_to_www() -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        if request.url.host == "a.test" and request.url.path == "/robots.txt":
-            return httpx.Response(301, headers={"location": "https://www.a.test/robots.txt"})
-        if request.url.path == "/robots.txt":
-            return httpx.Response(200, text="User-agent: *\nDisallow: /private\n")
-        return httpx.Response(200, headers=HTML, text="<p>x</p>")
-    assert _get(handler, "https://a.test/news").status == 200
+def test_robots_txt_is_read_after_a_redirect_to_www(serve: Callable[[Handler], int]) -> None:
+    port = 0
+
+    def handler(host: str, path: str) -> Reply:
+        if host == "a.test" and path == "/robots.txt":
+            return 301, [("Location", f"http://www.a.test:{port}/robots.txt".encode())], b""
+        if path == "/robots.txt":
+            return 200, [], b"User-agent: *\nDisallow: /private\n"
+        return 200, HTML, b"<p>x</p>"
+    port = serve(handler)
+    assert _get(f"http://a.test:{port}/news").status == 200
     with pytest.raises(RobotsDenied, match=r"robots\.txt"):
-        _get(handler, "https://a.test/private/page")
+        _get(f"http://a.test:{port}/private/page")
 
 
 @pytest.mark.parametrize(("status", "allowed"), [(404, True), (403, True), (500, False), (503, False)])
-def test_robots_txt_status(status: int, allowed: bool) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        if request.url.path == "/robots.txt":
-            return httpx.Response(status)
-        return httpx.Response(200, headers=HTML, text="<p>x</p>")
+def test_robots_txt_status(serve: Callable[[Handler], int], status: int, allowed: bool) -> None:
+    def handler(host: str, path: str) -> Reply:
+        if path == "/robots.txt":
+            return status, [], b""
+        return 200, HTML, b"<p>x</p>"
+    url = f"http://a.test:{serve(handler)}/news"
     if allowed:
-        assert _get(handler, "https://a.test/news").status == 200
+        assert _get(url).status == 200
     else:
         with pytest.raises(RobotsDenied, match=f"HTTP {status}"):
-            _get(handler, "https://a.test/news")
+            _get(url)
 
 
 @pytest.mark.parametrize(("head", "expected"), [
