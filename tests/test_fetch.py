@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-from feedmaker.errors import RobotsDenied
+from feedmaker.errors import FetchError, RobotsDenied
 from feedmaker.fetch import Fetcher, Page, retry_after
 
 # (host without port, path) -> (status, [(header, raw bytes)], body)
@@ -146,3 +146,24 @@ def test_challenge_pages(head: str, expected: bool) -> None:
     from feedmaker.fetch import looks_like_challenge
 
     assert looks_like_challenge(head) == expected
+
+
+def test_requests_go_through_the_proxy_the_environment_names(
+        serve: Callable[[Handler], int], monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+
+    def proxy(host: str, path: str) -> Reply:
+        seen.append(path)  # a proxy is asked for the absolute URL
+        return (404, [], b"") if path.endswith("/robots.txt") else (200, HTML, b"<p>x</p>")
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{serve(proxy)}")
+    monkeypatch.setenv("no_proxy", "direct.test")
+    assert asyncio.run(_fetch_direct("http://far.test/news")).status == 200
+    assert seen == ["http://far.test/robots.txt", "http://far.test/news"]
+    with pytest.raises(FetchError, match=r"cannot resolve direct\.test"):
+        asyncio.run(_fetch_direct("http://direct.test/news"))  # no_proxy: straight to DNS
+    assert len(seen) == 2
+
+
+async def _fetch_direct(url: str) -> Page:
+    async with Fetcher("feedmaker-test/1") as f:
+        return await f.get(url)
