@@ -96,10 +96,11 @@ def server_log(site: SiteProcess, clear: bool = False) -> list[dict[str, Any]]:
 
 
 def cold_build(articles: int, work: Path, *, warm: bool = False,
-               news_length: bool = False) -> dict[str, Any]:
-    """Cold build of a generated site of `articles` (own server process); then, if asked, a warm
-    poll with nothing new against the same state."""
-    with SiteProcess(articles, news_length=news_length) as site:
+               long_text: bool = False) -> dict[str, Any]:
+    """Cold build of a generated site of `articles` (own server process; `long_text`: the
+    33–137 KB-text stress variant); then, if asked, a warm poll with nothing new against the
+    same state."""
+    with SiteProcess(articles, long_text=long_text) as site:
         folder = work / f"cold-{articles}"
         config = write_config(folder, site.url, articles)
         out = child("build", {"config": str(config)})

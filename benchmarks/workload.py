@@ -46,13 +46,13 @@ remove = [".ad", ".share", "script"]
 class SiteProcess:
     """`python -m sample_site.server --articles N` in a child process, so its CPU is not ours."""
 
-    def __init__(self, articles: int, seed: int = 0, *, news_length: bool = False) -> None:
-        self.articles, self.seed, self.news_length = articles, seed, news_length
+    def __init__(self, articles: int, seed: int = 0, *, long_text: bool = False) -> None:
+        self.articles, self.seed, self.long_text = articles, seed, long_text
         self.proc: subprocess.Popen[str] | None = None
         self.url = ""
 
     def __enter__(self) -> SiteProcess:
-        cmd = [sys.executable, "-m", "benchmarks.site", str(self.articles)] if self.news_length \
+        cmd = [sys.executable, "-m", "benchmarks.site", str(self.articles)] if self.long_text \
             else [sys.executable, "-m", "sample_site.server", "--port", "0",
                   "--articles", str(self.articles), "--seed", str(self.seed)]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)

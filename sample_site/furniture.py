@@ -103,13 +103,15 @@ SCRIPTS = (
 
 
 def page(cat: Catalog, title: str, main: str, *, head: str = "", links: bool = True,
-         body_class: str = "") -> str:
-    """A whole HTML document around `main`. The charset meta is what the charset fault rewrites."""
+         body_class: str = "", after_main: str = "") -> str:
+    """A whole HTML document around `main`, and `after_main` between it and the footer. The
+    charset meta is what the charset fault rewrites."""
     return (
         '<!DOCTYPE html>\n<html lang="en" dir="ltr">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)} | Al Mayadeen English</title>\n{head}{STYLE}\n"
         '<link rel="icon" href="/images/favicon.png">\n</head>\n'
         f'<body class="{body_class}">\n{nav(cat)}{ticker(cat, links=links)}'
-        f'<main id="content">\n{main}\n</main>\n{footer(cat)}{SCRIPTS}</body>\n</html>\n'
+        f'<main id="content">\n{main}\n</main>\n{after_main}{footer(cat)}{SCRIPTS}</body>\n'
+        "</html>\n"
     )

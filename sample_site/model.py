@@ -76,6 +76,7 @@ class Catalog:
         body: Callable[[Story], tuple[str, ...]],
         epoch: datetime,
         default_body: Callable[[str], tuple[str, ...]] | None = None,
+        weight: Callable[[Story, int], str] | None = None,
     ) -> None:
         self.sections = {s.key: s for s in sections}
         self._stories = {s.path: s for s in stories}
@@ -86,6 +87,8 @@ class Catalog:
         self.epoch = epoch  # Last-Modified for pages with no date of their own
         self._body = body
         self._default_body = default_body
+        # Extra furniture for an article page of so many bytes, outside <main>; None = none.
+        self.weight = weight
         self._lock = threading.RLock()
         self.version = 0
 

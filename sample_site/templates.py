@@ -243,7 +243,12 @@ def article(cat: Catalog, story: Story, origin: str) -> str:
         f"{_most_read(cat, story)}"
     )
     head = _jsonld(story, origin) + _opengraph(story, origin)
-    return page(cat, story.title, main, head=head, body_class="article-page")
+    html = page(cat, story.title, main, head=head, body_class="article-page")
+    if cat.weight is None:
+        return html
+    # Rendered twice: the furniture is sized by the page without it (the shell costs ~30 µs).
+    extra = cat.weight(story, len(html.encode()))
+    return page(cat, story.title, main, head=head, body_class="article-page", after_main=extra)
 
 
 # -- other pages -----------------------------------------------------------------------------

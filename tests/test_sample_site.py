@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import re
 import socket
+import statistics
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
+from html import unescape
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -16,6 +18,7 @@ import pytest
 
 from sample_site import SampleSite
 from sample_site.content import DRAFTS
+from sample_site.model import Section
 
 CELL = "/news/health/new-cell-therapy-shows-promise-against-leukemia"
 SECRET = "/news/politics/secret-briefing-leaked"
@@ -394,12 +397,37 @@ def test_big_site_sizes_and_furniture() -> None:
             assert 'id="cookie-banner"' in html and 'class="ticker"' in html
         with_ld = sum('application/ld+json' in html for html in pages)
         assert 0.3 < with_ld / len(pages) < 0.8
+        _assert_news_composition(pages, set(paths), big.catalog.sections.values())
         for section in big.catalog.sections.values():
             listing = get(big, section.path)
             many = len(big.article_paths(section.key)) > big.catalog.page_size
             assert listing.status_code == 200 and ('rel="next"' in listing.text) is many
         new = big.publish("Sports", "Local club wins the cup", ["Football"])
         assert new in get(big, "/news/sports").text and get(big, new).status_code == 200
+
+
+def _assert_news_composition(pages: list[str], stories: set[str],
+                             sections: Iterable[Section]) -> None:
+    """Like real news pages: a few KB of text in a heavy page of scripts, menus and cards, all of
+    it outside <article>, where an extractor must tell it from the story."""
+    text = [len(_body_text(html).encode()) for html in pages]
+    assert 1_500 <= statistics.median(text) <= 8_000 and max(text) < 25_000
+    scripts = [sum(map(len, re.findall(r"<script[^>]*>(.*?)</script>", html, re.S)))
+               for html in pages]
+    assert min(scripts) > 5_000 and statistics.median(scripts) > 20_000
+    houses = {s.path for s in sections}
+    for html in pages:
+        furniture = html.split("</main>")[1].split('<footer class="site-footer">')[0]
+        assert "More from Al Mayadeen" in furniture and 'id="__NEXT_DATA__"' in furniture
+        assert "<h1" not in furniture and "ld+json" not in furniture
+        assert len(furniture) > 20_000
+        for href in links(furniture):
+            assert href in stories or href in houses or href.startswith("/tags/"), href
+
+
+def _body_text(html: str) -> str:
+    inside = html.split('class="article-body">')[1].split('<div class="tags">')[0]
+    return unescape(re.sub(r"<[^>]+>", " ", inside))
 
 
 def test_big_site_is_deterministic() -> None:
