@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from feedmaker.model import Article
-from feedmaker.store import Store
+from feedmaker.store import DIGEST_V2, Store, digest, digest_v1
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 URL = "https://news.example.com/world/story"
@@ -30,6 +30,29 @@ def test_markup_only_changes_are_not_edits(tmp_path: Path) -> None:
         assert edited.changed
         [entry] = store.entries("x", "all", 10)
         assert entry.updated == T0 + timedelta(hours=2) and entry.published == T0
+
+
+def test_digests_ignore_markup_and_entities_but_not_words() -> None:
+    base = digest(_article(content="<p>Fish &amp; chips</p><ul><li>one</li></ul>"))
+    assert digest(_article(content='<p class="x">Fish &amp;  chips</p>\n<ul><li>one</li></ul>')) == base
+    assert digest(_article(content="<p>Fish & chips</p> <ul><li>one</li></ul>")) == base
+    assert digest(_article(content="<p>Fish &amp; chips</p><ul><li>two</li></ul>")) != base
+    assert digest(_article(title="Another story", content="<p>Fish &amp; chips</p>")) != \
+        digest(_article(content="<p>Fish &amp; chips</p>"))
+
+
+def test_a_state_file_with_old_digests_sees_no_edits_and_moves_to_new_ones(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.sqlite") as store:
+        store.save_article("x", _article(), sections=["world"], now=T0)
+        old = digest_v1(_article())
+        assert not old.startswith(DIGEST_V2)
+        store.db.execute("UPDATE articles SET digest = ?", (old,))  # as an older feedmaker left it
+        again = store.save_article("x", _article(), now=T0 + timedelta(hours=1))
+        assert not again.changed
+        assert store.db.execute("SELECT digest FROM articles").fetchone()[0] == digest(_article())
+        store.db.execute("UPDATE articles SET digest = ?", (old,))
+        assert store.save_article("x", _article(content="<p>New text</p>"),
+                                  now=T0 + timedelta(hours=2)).changed
 
 
 def test_a_tags_only_change_updates_the_categories_everywhere(tmp_path: Path) -> None:
