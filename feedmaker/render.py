@@ -51,33 +51,36 @@ class FeedInfo:
 
 @dataclass
 class EntryCache:
-    """Serialized entries by (format, article URL), for one publishing pass over a site: within
-    it an article's fields cannot change, so its URL identifies the serialized form. Bounded by
-    size (least recently used out first), so a cold build of long articles stays in memory."""
+    """Entries serialized to their final bytes by (format, article URL), for one publishing
+    pass over a site: within it an article's fields cannot change, so its URL identifies the
+    serialized form. A feed is then its head plus a join of cached bytes: no pass over the
+    whole feed text (encoding, the XML-safety guard) per feed. Bounded by size (least recently
+    used out first), so a cold build of long articles stays in memory."""
 
     section_titles: Mapping[str, str] = field(default_factory=dict)  # stored slug -> title
-    budget: int = 16 * 1024 * 1024  # characters (up to 4 bytes each in memory)
+    budget: int = 16 * 1024 * 1024  # bytes
     # Long entries are cheap to re-serialize relative to their size, and keeping them makes
-    # the process's memory balloon (freed large strings fragment the heap): not cached.
+    # the process's memory balloon (freed large buffers fragment the heap): not cached.
     largest: int = 32 * 1024
-    entries: OrderedDict[tuple[str, str], str] = field(default_factory=OrderedDict)
+    entries: OrderedDict[tuple[str, str], bytes] = field(default_factory=OrderedDict)
     size: int = 0
 
-    def get(self, fmt: str, a: Article, make: Callable[[Article, Mapping[str, str]], str]) -> str:
+    def get(self, fmt: str, a: Article, make: Callable[[Article, Mapping[str, str]], str]) -> bytes:
         key = (fmt, a.url)
-        text = self.entries.get(key)
-        if text is not None:
+        data = self.entries.get(key)
+        if data is not None:
             self.entries.move_to_end(key)
-            return text
-        text = make(a, self.section_titles)
-        if len(text) > self.largest:
-            return text
-        self.entries[key] = text
-        self.size += len(text)
+            return data
+        # Stored text is XML-safe already (parse cleans every field); this is the last guard.
+        data = xml_safe(make(a, self.section_titles)).encode()
+        if len(data) > self.largest:
+            return data
+        self.entries[key] = data
+        self.size += len(data)
         while self.size > self.budget and len(self.entries) > 1:
             _, old = self.entries.popitem(last=False)
             self.size -= len(old)
-        return text
+        return data
 
 
 def published_of(a: Article) -> datetime:
@@ -102,9 +105,9 @@ def _image_type(extension: str) -> str:
     return guess if guess and guess.startswith("image/") else "image/jpeg"
 
 
-# Stored text is XML-safe already (parse cleans every field); xml_safe runs once over each
-# whole feed as a last guard instead of once per field, and escaping uses str.replace in C
-# rather than saxutils' Python loop: ~300,000 entries go through here in a 100k-article rebuild.
+# xml_safe runs once over each entry (EntryCache) and feed head as a last guard instead of once
+# per field, and escaping uses str.replace in C rather than saxutils' Python loop: ~300,000
+# entries go through here in a 100k-article rebuild.
 def _text(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -178,8 +181,7 @@ def render_atom(info: FeedInfo, entries: Sequence[Article], cache: EntryCache | 
         f'  <link rel="self" type="application/atom+xml" href={_attr(info.self_url("atom"))}/>\n'
         f'  <link rel="alternate" type="text/html" href={_attr(info.home)}/>\n'
         f'  <generator uri="{GENERATOR_URI}" version="{__version__}">feedmaker</generator>\n')
-    body = "".join(cache.get("atom", a, atom_entry) for a in entries)
-    return xml_safe(head + body + "</feed>\n").encode()
+    return _head(head) + b"".join(cache.get("atom", a, atom_entry) for a in entries) + b"</feed>\n"
 
 
 def render_rss(info: FeedInfo, entries: Sequence[Article], cache: EntryCache | None = None) -> bytes:
@@ -195,8 +197,8 @@ def render_rss(info: FeedInfo, entries: Sequence[Article], cache: EntryCache | N
         f"    <lastBuildDate>{rfc822(feed_updated(entries))}</lastBuildDate>\n"
         f"    <generator>feedmaker {__version__}</generator>\n"
         "    <docs>https://www.rssboard.org/rss-specification</docs>\n")
-    body = "".join(cache.get("rss", a, rss_item) for a in entries)
-    return xml_safe(head + body + "  </channel>\n</rss>\n").encode()
+    return (_head(head) + b"".join(cache.get("rss", a, rss_item) for a in entries) +
+            b"  </channel>\n</rss>\n")
 
 
 def json_item(a: Article, section_titles: Mapping[str, str]) -> str:
@@ -231,8 +233,12 @@ def render_json(info: FeedInfo, entries: Sequence[Article], cache: EntryCache | 
         "authors": [{"name": info.site_name}],
     }
     top = json.dumps(head, ensure_ascii=False, indent=2)[:-2]  # without the closing "\n}"
-    items = ",\n    ".join(cache.get("json", a, json_item) for a in entries)
-    return xml_safe(f'{top},\n  "items": [\n    {items}\n  ]\n}}\n').encode()
+    items = b",\n    ".join(cache.get("json", a, json_item) for a in entries)
+    return _head(f'{top},\n  "items": [\n    ') + items + b"\n  ]\n}\n"
+
+
+def _head(text: str) -> bytes:
+    return xml_safe(text).encode()
 
 
 RENDERERS: dict[str, Callable[..., bytes]] = {
