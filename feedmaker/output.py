@@ -56,6 +56,7 @@ class Batch:
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
         self._staged: list[tuple[str, Path]] = []
+        self._made: set[Path] = set()  # folders known to exist: one mkdir each, not one a file
 
     def write(self, relative: str, data: bytes) -> bool:
         """Stage out_dir/relative unless it already holds exactly `data`; True if staged."""
@@ -69,11 +70,13 @@ class Batch:
             raise OutputError(f"cannot read {target}: {exc}") from exc
         tmp = None
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in self._made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self._made.add(target.parent)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
+                os.fchmod(fh.fileno(), 0o644)  # served files are world-readable, as before
                 fh.write(data)
-            os.chmod(tmp, 0o644)
         except OSError as exc:
             if tmp is not None:
                 with contextlib.suppress(OSError):
@@ -85,15 +88,17 @@ class Batch:
     def commit(self) -> None:
         if not self._staged:
             return
+        done = 0
         try:
             os.sync()  # the data of every staged file is on disk before any rename
-            while self._staged:
-                tmp, target = self._staged[0]
+            for tmp, target in self._staged:
                 os.replace(tmp, target)
-                self._staged.pop(0)
+                done += 1
         except OSError as exc:
+            del self._staged[:done]  # renamed already: nothing left to clean up
             self.discard()
             raise OutputError(f"cannot write into {self.out_dir}: {exc}") from exc
+        self._staged.clear()
 
     def discard(self) -> None:
         for tmp, _ in self._staged:

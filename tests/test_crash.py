@@ -161,3 +161,17 @@ def test_out_dir_replaced_by_a_file_during_the_run(site: SampleSite, tmp_path: P
     assert _build(config).ok
     assert site.origin + path in all_ids(out, "tags/blocked-tag")
     check_out_dir(out)
+
+
+def test_written_files_are_world_readable_whatever_the_umask(tmp_path: Path) -> None:
+    """A web server running as another user must be able to read the feeds."""
+    old = os.umask(0o077)
+    try:
+        with output.Batch(tmp_path) as batch:
+            batch.write("site/tags/a.atom", b"<feed/>")
+            batch.write("site/tags/b.atom", b"<feed/>")
+    finally:
+        os.umask(old)
+    for name in ("a", "b"):
+        assert (tmp_path / f"site/tags/{name}.atom").stat().st_mode & 0o777 == 0o644
+    assert not list(tmp_path.rglob(".*.tmp"))
