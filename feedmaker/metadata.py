@@ -118,6 +118,9 @@ def _ld_url(value: Any) -> str | None:
     return None
 
 
+_KEYWORD_SEPARATOR = re.compile(r"[,;|]")
+
+
 def split_keywords(value: Any) -> list[str]:
     items = value if isinstance(value, list) else [value]
     out: list[str] = []
@@ -125,7 +128,7 @@ def split_keywords(value: Any) -> list[str]:
         if isinstance(item, dict):
             item = item.get("name")
         if isinstance(item, str):
-            out += [clean_text(k) for k in re.split(r"[,;|]", item)]
+            out += [clean_text(k) for k in _KEYWORD_SEPARATOR.split(item)]
     return [k for k in out if k]
 
 
@@ -260,6 +263,7 @@ def time_published(m: PageMeta) -> str | None:
     return node.attributes.get("datetime") if node else None
 
 
+_DATE_LIKE = re.compile(r"\d{4}|\d{1,2}:\d{2}")
 _DATE_CSS = (".published, .date, .post-date, .entry-date, .article-date, .publish-date, .dateline, "
              "[class*=publish], [class*=date]")
 
@@ -268,7 +272,7 @@ def visible_date(m: PageMeta) -> str | None:
     """The first date-looking element's text: many sites show the date with no markup for it."""
     for node in m.tree.css(_DATE_CSS)[:5]:
         text = clean_text(node.text(separator=" "))
-        if text and len(text) < 80 and re.search(r"\d{4}|\d{1,2}:\d{2}", text):
+        if text and len(text) < 80 and _DATE_LIKE.search(text):
             return text
     return None
 

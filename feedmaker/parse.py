@@ -69,7 +69,7 @@ def parse_article(html: str, url: str, site: SiteConfig) -> Parsed:
     """Parse one article page. Raises ParseError when no title can be found at all."""
     tree = LexborHTMLParser(html)
     meta = md.PageMeta.of(tree)  # before `remove` rules, which usually drop <script> (JSON-LD)
-    page_url = canonical_url(_canonical(tree, meta, url, site))
+    page_url = _canonical(tree, meta, url, site)
     for css in site.remove:
         for node in tree.css(css):
             node.decompose()
@@ -102,16 +102,18 @@ def parse_article(html: str, url: str, site: SiteConfig) -> Parsed:
 
 
 def _canonical(tree: LexborHTMLParser, meta: md.PageMeta, url: str, site: SiteConfig) -> str:
-    """The page's own canonical URL when it is plausible: same site, and not the home page or a
-    section page (some sites point every page's canonical there, which would merge articles)."""
+    """The canonical form of the page's own canonical URL when it is plausible: same site, and
+    not the home page or a section page (some sites point every page's canonical there, which
+    would merge articles); else of `url`."""
     node = tree.css_first('link[rel~="canonical"][href]')
     listings = _listing_urls((site.url, *site.sections.values()))
     for href in (node.attributes.get("href") if node else None, meta.first("og:url")):
         cand = absolute(href, url)
-        if cand and same_host(cand, site.host) and url_path(cand).strip("/") and \
-                canonical_url(cand).rstrip("/") not in listings:
-            return cand
-    return url
+        if cand and same_host(cand, site.host) and url_path(cand).strip("/"):
+            canonical = canonical_url(cand)  # computed once: it is both the test and the answer
+            if canonical.rstrip("/") not in listings:
+                return canonical
+    return canonical_url(url)
 
 
 @functools.lru_cache(maxsize=256)
@@ -231,7 +233,8 @@ def _strip_junk(root: LexborNode) -> None:
     for node in root.css(_JUNK_CSS):
         node.decompose()
     for node in root.css("[class], [id]"):
-        name = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
+        # Two lookups, not `node.attributes`: that builds a dict of every attribute, per call.
+        name = f"{node.attrs.get('class') or ''} {node.id or ''}"
         if _JUNK_NAME.search(name):
             node.decompose()
     for heading in root.css("h2, h3, h4, h5, h6"):

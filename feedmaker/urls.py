@@ -29,6 +29,7 @@ _HEX = frozenset("0123456789abcdefABCDEF")
 # Printable ASCII that may stand unencoded in a path or query (RFC 3986 reserved + unreserved).
 _PATH_OK = _UNRESERVED | frozenset("!$&'()*+,;=:@/")
 _QUERY_OK = _PATH_OK | frozenset("?")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
 
 
 def absolute(href: str | None, base: str) -> str | None:
@@ -108,7 +109,7 @@ def url_path(url: str) -> str:
 
 def _scheme_of(link: str) -> str:
     head, sep, _ = link.partition(":")
-    return head.lower() if sep and re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", head) else ""
+    return head.lower() if sep and _SCHEME.fullmatch(head) else ""
 
 
 def _canonical_netloc(parts: SplitResult, scheme: str) -> str:
@@ -146,6 +147,8 @@ def _is_tracking(pair: str) -> bool:
 
 def _normalise_percent(text: str, allowed: frozenset[str]) -> str:
     """Uppercase %xx escapes, decode the unreserved ones, encode what may not stand bare."""
+    if allowed.issuperset(text):  # the usual case, proved in C: no escapes, nothing to encode
+        return text
     out: list[str] = []
     i, n = 0, len(text)
     while i < n:
