@@ -202,6 +202,7 @@ def _dt(text: str | None) -> datetime | None:
 class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        self._slugs: dict[tuple[str, str], str] = {}  # (site, tag key) -> slug: fixed once given
         try:
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.db.row_factory = sqlite3.Row
@@ -245,6 +246,7 @@ class Store:
             yield
         except BaseException:
             self.db.execute("ROLLBACK")
+            self._slugs.clear()  # it may hold a slug read back from the undone transaction
             raise
         self.db.execute("COMMIT")
 
@@ -329,13 +331,13 @@ class Store:
             (_iso(a.published) or _iso(a.first_seen or now))
         feeds = {ALL, *(f"sections/{s}" for s in section_names),
                  *(f"tags/{self._tag_slug(site, t)}" for t in a.tags)}
-        touched = set()
-        for feed in feeds:
-            cur = self.db.execute(
-                "INSERT OR IGNORE INTO memberships (site, feed, article_id, sort_key) VALUES (?,?,?,?)",
-                (site, feed, article_id, sort_key))
-            if cur.rowcount or changed:
-                touched.add(feed)
+        insert = "INSERT OR IGNORE INTO memberships (site, feed, article_id, sort_key) VALUES (?,?,?,?)"
+        if changed:  # every feed it is in shows the change, new membership or not
+            self.db.executemany(insert, [(site, feed, article_id, sort_key) for feed in feeds])
+            touched = set(feeds)
+        else:
+            touched = {feed for feed in feeds
+                       if self.db.execute(insert, (site, feed, article_id, sort_key)).rowcount}
         if row is not None and (changed or recategorized):  # reach the feeds it was already in
             touched |= {r[0] for r in self.db.execute(
                 "SELECT feed FROM memberships WHERE site=? AND article_id=?", (site, article_id))}
@@ -413,8 +415,12 @@ class Store:
         """A tag's slug is fixed when first seen, so its feed URL never moves; a later tag that
         slugifies alike gets a suffix instead of taking the slug over."""
         key = tag_key(name)
+        known = self._slugs.get((site, key))
+        if known is not None:
+            return known
         row = self.db.execute("SELECT slug FROM tags WHERE site=? AND key=?", (site, key)).fetchone()
         if row:
+            self._slugs[site, key] = str(row[0])
             return str(row[0])
         base = slugify(name)
         slug, n = base, 1
