@@ -49,7 +49,7 @@ async def check_site(config: Config, site: SiteConfig, article_url: str | None =
             reports.append(report)
             try:
                 page = await fetcher.get(url, allowed_hosts=site.allowed_hosts)
-                listing = parse_listing(page.text, page.url, url, site.links, site.host)
+                listing = parse_listing(page.html, page.url, url, site.links, site.host)
                 report.links, report.next_url = list(listing.links), listing.next_url
                 if not listing.links and listing.fallback:
                     report.links = list(listing.fallback)
@@ -64,7 +64,7 @@ async def check_site(config: Config, site: SiteConfig, article_url: str | None =
         if target:
             try:
                 page = await fetcher.get(canonical_url(target), allowed_hosts=site.allowed_hosts)
-                result.parsed = parse_article(page.text, page.url, site)
+                result.parsed = parse_article(page.html, page.url, site)
             except FeedmakerError as exc:
                 result.article_error = str(exc)
     if config.state.exists():

@@ -52,10 +52,14 @@ def looks_like_challenge(head: str) -> bool:
 @dataclass(frozen=True, slots=True)
 class Page:
     url: str  # the final URL, after redirects
-    status: int  # 200, or 304 when the validators still hold (text is then empty)
-    text: str = ""
+    status: int  # 200, or 304 when the validators still hold (html is then empty)
+    html: bytes = b""  # the page in UTF-8, whatever charset it came in (see `utf8_html`)
     etag: str | None = None
     last_modified: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.html.decode()
 
     @property
     def not_modified(self) -> bool:
@@ -73,10 +77,27 @@ def decode_html(body: bytes, content_type: str | None) -> str:
     """Bytes -> text: BOM, then UTF-8 when the bytes are valid non-ASCII UTF-8, then the HTTP
     charset if it decodes cleanly, then <meta>, then windows-1252 (which never fails). A wrong
     header charset is common, so it only wins when the bytes agree with it."""
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"),
-                     (codecs.BOM_UTF16_BE, "utf-16")):
+    return _decode(body, content_type)[0]
+
+
+def utf8_html(body: bytes, content_type: str | None) -> bytes:
+    """`decode_html`'s text as UTF-8, the form lexbor parses. A page that is UTF-8 (or ASCII)
+    already is passed on as it came: handing lexbor a str costs an encode back to UTF-8, 0.13 ms
+    on a 100 KB page (a quarter of the parse)."""
+    text, as_sent = _decode(body, content_type)
+    return body.removeprefix(codecs.BOM_UTF8) if as_sent else text.encode()
+
+
+def _decode(body: bytes, content_type: str | None) -> tuple[str, bool]:
+    """The text, and whether it is exactly the body (less a UTF-8 BOM) read as UTF-8."""
+    if body.startswith(codecs.BOM_UTF8):
+        try:
+            return body[3:].decode("utf-8"), True
+        except UnicodeDecodeError:
+            return body[3:].decode("utf-8", errors="replace"), False
+    for bom in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         if body.startswith(bom):
-            return body.decode(enc, errors="replace").lstrip("\ufeff")
+            return body.decode("utf-16", errors="replace").lstrip("\ufeff"), False
     candidates: list[str] = []
     if content_type:
         m = re.search(r"charset\s*=\s*[\"']?([-\w.:]+)", content_type, re.I)
@@ -85,12 +106,13 @@ def decode_html(body: bytes, content_type: str | None) -> str:
     m2 = _META_CHARSET.search(body[:4096])
     if m2:
         candidates.append(m2.group(1).decode("ascii", "ignore"))
+    ascii_only = body.isascii()
     # Bytes that decode as UTF-8 and are not plain ASCII are UTF-8 whatever the label says:
     # legacy single-byte text almost never forms valid multi-byte sequences by accident, and
     # a server-wide "charset=iso-8859-1" over UTF-8 pages is the classic wrong header.
-    if not body.isascii():
+    if not ascii_only:
         try:
-            return body.decode("utf-8")
+            return body.decode("utf-8"), True
         except UnicodeDecodeError:
             pass
     candidates += ["utf-8"]
@@ -99,10 +121,12 @@ def decode_html(body: bytes, content_type: str | None) -> str:
         if codec is None:
             continue
         try:
-            return body.decode(codec)
+            text = body.decode(codec)
         except UnicodeDecodeError:
             continue
-    return body.decode(_sniff(body), errors="replace")
+        # ASCII bytes read alike in every ASCII-compatible codec (not in UTF-16 or EBCDIC).
+        return text, ascii_only and text == body.decode("ascii")
+    return body.decode(_sniff(body), errors="replace"), False
 
 
 # The candidates for a page that declares no charset and is not UTF-8: windows-1252 (the WHATWG
@@ -298,10 +322,10 @@ class Fetcher:
         etag, modified = (v if v and v.isascii() else None
                           for v in (headers.get("etag"), headers.get("last-modified")))
         if status == 304:
-            return Page(url, 304, "", etag, modified)
+            return Page(url, 304, b"", etag, modified)
         ctype = headers.get("content-type")
-        head = body[:8192].decode("utf-8", "replace")
-        challenge = looks_like_challenge(head) if status != 200 or len(body) < 64 * 1024 else False
+        challenge = (status != 200 or len(body) < 64 * 1024) and \
+            looks_like_challenge(body[:8192].decode("utf-8", "replace"))
         if status in (403, 429) or (status == 503 and challenge):
             raise BlockedError(url, f"HTTP {status}" + (" (challenge page)" if challenge
                                                           else ""), status,
@@ -314,7 +338,7 @@ class Fetcher:
             raise FetchError(url, f"not an HTML page ({ctype.split(';')[0]})", status)
         if challenge:  # a challenge page is small; a real page mentioning one is not blocked
             raise BlockedError(url, "challenge page instead of content", status)
-        return Page(url, status, decode_html(body, ctype), etag, modified)
+        return Page(url, status, utf8_html(body, ctype), etag, modified)
 
     async def _check_robots(self, url: str) -> None:
         if not self.obey_robots:

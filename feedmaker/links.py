@@ -38,7 +38,7 @@ class Listing:
     fallback: tuple[Link, ...] = ()
 
 
-def parse_listing(html: str, page_url: str, section_url: str, rules: LinkRules,
+def parse_listing(html: str | bytes, page_url: str, section_url: str, rules: LinkRules,
                   site_host: str) -> Listing:
     """Article links by the site's rules, or by the automatic picker (inside `selector`) when
     there is no include rule."""

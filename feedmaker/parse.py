@@ -65,8 +65,9 @@ class Parsed:
     sources: Mapping[str, str]  # field -> where its value came from, for `feedmaker check`
 
 
-def parse_article(html: str, url: str, site: SiteConfig) -> Parsed:
-    """Parse one article page. Raises ParseError when no title can be found at all."""
+def parse_article(html: str | bytes, url: str, site: SiteConfig) -> Parsed:
+    """Parse one article page (bytes are read as UTF-8). Raises ParseError when no title can be
+    found at all."""
     tree = LexborHTMLParser(html)
     meta = md.PageMeta.of(tree)  # before `remove` rules, which usually drop <script> (JSON-LD)
     page_url = _canonical(tree, meta, url, site)

@@ -155,7 +155,7 @@ async def _read_section(site: SiteConfig, title: str, url: str, store: Store, fe
             result.not_modified += 1
             return []
         try:
-            listing = parse_listing(page.text, page.url, url, site.links, site.host)
+            listing = parse_listing(page.html, page.url, url, site.links, site.host)
         except Exception as exc:  # odd markup costs this section, not the site
             result.problems.append(f"section {title!r}: cannot parse {page_url}: {exc!r}")
             return links
@@ -210,7 +210,7 @@ async def _fetch_article(site: SiteConfig, store: Store, fetcher: Fetcher, url: 
                          progress: Progress | None) -> None:
     try:
         page = await fetcher.get(url, allowed_hosts=site.allowed_hosts)
-        parsed = parse_article(page.text, page.url, site)
+        parsed = parse_article(page.html, page.url, site)
         article: Article = parsed.article
         saved = store.save_article(site.key, article, aliases=[url], sections=listed.sections,
                                    listed_title=listed.title, now=clock())

@@ -167,3 +167,20 @@ def test_requests_go_through_the_proxy_the_environment_names(
 async def _fetch_direct(url: str) -> Page:
     async with Fetcher("feedmaker-test/1") as f:
         return await f.get(url)
+
+
+@pytest.mark.parametrize(("body", "ctype"), [
+    ("<p>café 🌍 مرحبا</p>".encode(), "text/html; charset=utf-8"),
+    ("<p>café</p>".encode(), "text/html; charset=iso-8859-1"),  # the classic wrong label
+    (b"\xef\xbb\xbf<p>caf\xc3\xa9</p>", None),
+    (b"\xef\xbb\xbf<p>caf\xe9</p>", None),  # a BOM over bytes that are not UTF-8
+    ("<p>café</p>".encode("cp1252"), "text/html; charset=windows-1252"),
+    ("<p>café</p>".encode("utf-16"), None),
+    ("<p>مرحبا</p>".encode("cp1256"), 'text/html; charset="windows-1256"'),
+    (b"<p>plain</p>", "text/html; charset=utf-16"),  # a label the ASCII bytes contradict
+    (b"<p>plain</p>", None),
+])
+def test_pages_reach_the_parser_as_the_utf8_of_their_decoded_text(body: bytes, ctype: str | None) -> None:
+    from feedmaker.fetch import decode_html, utf8_html
+
+    assert utf8_html(body, ctype).decode() == decode_html(body, ctype)
