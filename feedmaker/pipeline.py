@@ -103,8 +103,9 @@ async def poll_site(site: SiteConfig, config: Config, store: Store, fetcher: Fet
     todo = _to_fetch(site, store, listed, dirty, clock())
     if progress:
         progress("articles", len(todo))
-    await asyncio.gather(*(_fetch_article(site, store, fetcher, url, listed[url], result, dirty,
-                                          clock, progress) for url in todo))
+    with store.grouped():
+        await asyncio.gather(*(_fetch_article(site, store, fetcher, url, listed[url], result,
+                                              dirty, clock, progress) for url in todo))
     failed = len(result.article_errors)
     if failed >= MANY_FAILED and failed == len(todo):
         # Not a few dead links: every article page fails, so the site is in trouble.

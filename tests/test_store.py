@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from feedmaker.model import Article
 from feedmaker.store import DIGEST_V2, Store, digest, digest_v1
 
@@ -96,3 +98,45 @@ def test_entries_read_through_a_memo_are_the_same_even_when_it_overflows(tmp_pat
             memo = ArticleMemo(budget)
             for _ in range(2):
                 assert {f: store.entries("x", f, 20, memo) for f in plain} == plain
+
+
+def _count(path: Path) -> int:
+    """Articles another process would see: committed ones only."""
+    import sqlite3
+
+    with sqlite3.connect(path) as other:
+        return int(other.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+
+def test_grouped_saves_share_commits_and_a_failing_one_undoes_only_itself(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    with Store(path) as store:
+        with store.grouped():
+            store.save_article("x", _article(url=f"{URL}-1"), now=T0)
+            try:
+                with store.transaction():
+                    store.save_article("x", _article(url=f"{URL}-2"), now=T0)
+                    raise RuntimeError("the page was bad after all")
+            except RuntimeError:
+                pass
+            store.save_article("x", _article(url=f"{URL}-3"), now=T0)
+            assert _count(path) == 0  # not committed yet
+        assert _count(path) == 2
+        assert [a.url for a in store.entries("x", "all", 10)] == [f"{URL}-3", f"{URL}-1"]
+
+
+def test_a_long_group_commits_as_it_goes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from feedmaker import store as store_module
+
+    monkeypatch.setattr(store_module, "GROUP_SECONDS", 0.0)
+    path = tmp_path / "s.sqlite"
+    with Store(path) as store, store.grouped():
+        store.save_article("x", _article(url=f"{URL}-1"), now=T0)
+        assert _count(path) == 1
+        with store.grouped():  # another site's run, overlapping
+            store.save_article("x", _article(url=f"{URL}-2"), now=T0)
+        assert _count(path) == 2
+        with pytest.raises(RuntimeError), store.transaction():  # no commit inside a step
+            store.save_article("x", _article(url=f"{URL}-3"), now=T0)
+            raise RuntimeError("undo")
+        assert _count(path) == 2 and len(store.entries("x", "all", 10)) == 2
