@@ -58,7 +58,9 @@ class EntryCache:
     used out first), so a cold build of long articles stays in memory."""
 
     section_titles: Mapping[str, str] = field(default_factory=dict)  # stored slug -> title
-    budget: int = 16 * 1024 * 1024  # bytes
+    # ~2,000 news-length articles in all three formats; with a third of that, a pass over 500
+    # tag feeds (in name order, not date order) serialized each entry three times over.
+    budget: int = 48 << 20  # bytes
     # Long entries are cheap to re-serialize relative to their size, and keeping them makes
     # the process's memory balloon (freed large buffers fragment the heap): not cached.
     largest: int = 32 * 1024

@@ -585,7 +585,7 @@ class ArticleMemo:
     feed costs. Emptied whenever its bodies take `budget` bytes of memory, so long articles
     cannot pile up."""
 
-    def __init__(self, budget: int = 32 << 20) -> None:
+    def __init__(self, budget: int = 48 << 20) -> None:
         self.articles: dict[int, Article] = {}
         self.budget, self.size = budget, 0
 
