@@ -113,6 +113,14 @@ def render(r: dict[str, Any], seconds: float, *, quick: bool) -> str:
             f"{c['wall'] * per:.1f}; {c['out_mb'] * per:.0f}")
         row("  articles stored / requests / files written",
             f"{c['new']} / {c['requests']} / {c['files']}")
+        row("  physical floor of writing: creating files of the same sizes, bare os calls, CPU s"
+            " per 1,000", f"{c['files_floor_cpu'] * per:.2f}")
+        if e := r.get("extract"):
+            # Every request at the raw fetch's CPU, every page but robots.txt at the bare parse's.
+            floor = (c["requests"] * e["fetch"]["cpu"] / 1000 + (c["requests"] - 1) / e["selectolax"]
+                     + c["files_floor_cpu"])
+            row("  physical floor in all: raw fetch + bare parse of every page + those files,"
+                " CPU s per 1,000", f"{floor * per:.2f}")
         if cl := r.get("cold_long"):
             row("  same site with 33–137 KB of text per article (stress): CPU s per 1,000",
                 f"{cl['cpu'] * per:.2f}")

@@ -109,11 +109,32 @@ def build(args: dict[str, Any]) -> dict[str, Any]:
     cpu0, wall0 = time.process_time(), time.perf_counter()
     result = asyncio.run(run_build(config))
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
-    return {"cpu": cpu, "wall": wall, "publish_cpu": publish_cpu[0], "rss_mb": _rss_mb(),
+    rss = _rss_mb()
+    return {"cpu": cpu, "wall": wall, "publish_cpu": publish_cpu[0], "rss_mb": rss,
+            "files_floor_cpu": _files_floor(config.out_dir) if args.get("floor") else None,
             "new": sum(r.new for r in result.sites), "requests": sum(r.requests for r in result.sites),
             "files": sum(r.feeds_written for r in result.sites) + result.index_written,
             "problems": [p for r in result.sites for p in r.problems][:5],
             "state_bytes": os.path.getsize(config.state)}
+
+
+def _files_floor(out_dir: Path) -> float:
+    """The filesystem's share: CPU to create and write files of the same sizes as the feeds just
+    written, next to them, with bare os calls (no temporary names, renames or sync)."""
+    sizes = [f.stat().st_size for f in out_dir.rglob("*") if f.is_file()]
+    floor = out_dir.with_name(out_dir.name + "-floor")
+    floor.mkdir()
+    chunk = b"x" * max(sizes, default=0)
+    t0 = time.process_time()
+    for i, size in enumerate(sizes):
+        fd = os.open(floor / f"{i}.atom", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        os.write(fd, chunk[:size])
+        os.close(fd)
+    cpu = time.process_time() - t0
+    for i in range(len(sizes)):
+        os.unlink(floor / f"{i}.atom")
+    floor.rmdir()
+    return cpu
 
 
 def state(args: dict[str, Any]) -> dict[str, Any]:

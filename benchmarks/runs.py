@@ -103,7 +103,7 @@ def cold_build(articles: int, work: Path, *, warm: bool = False,
     with SiteProcess(articles, long_text=long_text) as site:
         folder = work / f"cold-{articles}"
         config = write_config(folder, site.url, articles)
-        out = child("build", {"config": str(config)})
+        out = child("build", {"config": str(config), "floor": True})
         out["out_mb"] = sum(f.stat().st_size for f in (folder / "feeds").rglob("*")
                             if f.is_file()) / 1e6
         if warm:
