@@ -14,7 +14,7 @@ from .index import Listed, render_index, render_opml
 from .output import Batch, write_if_changed
 from .render import FORMATS, OUTPUT_VERSION, RENDERERS, EntryCache, FeedInfo, feed_updated
 from .slug import assign_slugs
-from .store import ALL, ArticleMemo, Store
+from .store import ALL, Store
 
 
 def fingerprint(site: SiteConfig, config: Config) -> str:
@@ -72,13 +72,12 @@ def _render_feeds(site: SiteConfig, config: Config, store: Store, feeds: list[st
                   section_titles: Mapping[str, str], tag_names: Mapping[str, str],
                   cache: EntryCache, batch: Batch) -> int:
     written = 0
-    memo = ArticleMemo()
     for feed in feeds:
         found = feed_info(site, config, feed, section_titles, tag_names)
         if found is None:
             continue
         info, _ = found
-        entries = store.entries(site.key, feed, site.max_items, memo)
+        entries = store.entries(site.key, feed, site.max_items)
         if not entries:  # never replace a feed by an empty one
             continue
         for fmt in FORMATS:

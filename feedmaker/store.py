@@ -12,7 +12,6 @@ import html
 import json
 import re
 import sqlite3
-import sys
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -421,28 +420,13 @@ class Store:
             self._mark_pending(site, added)
             return added
 
-    def entries(self, site: str, feed: str, limit: int, memo: ArticleMemo | None = None
-                ) -> list[Article]:
-        """The newest `limit` articles of a feed, newest first (ties broken by id for stable
-        output). With a memo, articles already read in this pass are not read again."""
-        if memo is None:
-            rows = self.db.execute(
-                "SELECT a.* FROM memberships m JOIN articles a ON a.id = m.article_id WHERE"
-                " m.site = ? AND m.feed = ? ORDER BY m.sort_key DESC, m.article_id DESC LIMIT ?",
-                (site, feed, limit))
-            return [_article(r) for r in rows]
-        ids = [r[0] for r in self.db.execute(
-            "SELECT article_id FROM memberships WHERE site = ? AND feed = ?"
-            " ORDER BY sort_key DESC, article_id DESC LIMIT ?", (site, feed, limit))]
-        missing = [i for i in ids if i not in memo.articles]
-        found: dict[int, Article] = {}
-        for start in range(0, len(missing), 500):
-            chunk = missing[start:start + 500]
-            found.update((r["id"], _article(r)) for r in self.db.execute(
-                f"SELECT * FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk))
-        got = [found.get(i) or memo.articles[i] for i in ids]
-        memo.add(found)
-        return got
+    def entries(self, site: str, feed: str, limit: int) -> list[Article]:
+        """The newest `limit` articles of a feed, newest first (ties broken by id for stable output)."""
+        rows = self.db.execute(
+            "SELECT a.* FROM memberships m JOIN articles a ON a.id = m.article_id"
+            " WHERE m.site = ? AND m.feed = ? ORDER BY m.sort_key DESC, m.article_id DESC LIMIT ?",
+            (site, feed, limit))
+        return [_article(r) for r in rows]
 
     def feeds(self, site: str) -> list[str]:
         # A skip scan over the (site, feed, ...) index: one seek per feed, where DISTINCT would
@@ -577,25 +561,6 @@ class Store:
         rows = self.db.execute("SELECT * FROM rule_health WHERE site=? ORDER BY kind, rowid", (site,))
         return [HealthRow(r["kind"], r["name"], r["total"], r["filled"], json.loads(r["sources"]),
                           r["rule"], r["rule_hits"], r["ever"], _dt(r["at"])) for r in rows]
-
-
-class ArticleMemo:
-    """Articles read in one publishing pass, by id. An article sits in ~6 feeds, and reading its
-    row again (the body spills onto overflow pages) and rebuilding it is most of what reading a
-    feed costs. Emptied whenever its bodies take `budget` bytes of memory, so long articles
-    cannot pile up."""
-
-    def __init__(self, budget: int = 48 << 20) -> None:
-        self.articles: dict[int, Article] = {}
-        self.budget, self.size = budget, 0
-
-    def add(self, found: dict[int, Article]) -> None:
-        self.size += sum(sys.getsizeof(a.content) for a in found.values())
-        if self.size > self.budget:
-            self.articles.clear()
-            self.size = 0
-        else:
-            self.articles.update(found)
 
 
 def _article(r: sqlite3.Row) -> Article:

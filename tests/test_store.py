@@ -85,21 +85,6 @@ def test_aliases_map_listing_urls_to_the_article(tmp_path: Path) -> None:
         assert set(known) == {URL, URL + "?id=7"} and known[URL + "?id=7"].url == URL
 
 
-def test_entries_read_through_a_memo_are_the_same_even_when_it_overflows(tmp_path: Path) -> None:
-    from feedmaker.store import ArticleMemo
-
-    with Store(tmp_path / "s.sqlite") as store:
-        for n in range(30):
-            store.save_article("x", _article(url=f"{URL}-{n}", content="<p>" + "w " * 200 + "</p>",
-                                             published=T0 + timedelta(minutes=n)),
-                               sections=["world"], now=T0)
-        plain = {f: store.entries("x", f, 20) for f in ("all", "sections/world", "tags/gaza")}
-        for budget in (10**9, 1_000):  # 1,000 characters: emptied on almost every read
-            memo = ArticleMemo(budget)
-            for _ in range(2):
-                assert {f: store.entries("x", f, 20, memo) for f in plain} == plain
-
-
 def _count(path: Path) -> int:
     """Articles another process would see: committed ones only."""
     import sqlite3
