@@ -7,6 +7,7 @@ PostgreSQL backend can follow. Feeds are named by their path under the site: "al
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -563,10 +564,16 @@ class Store:
                           r["rule"], r["rule_hits"], r["ever"], _dt(r["at"])) for r in rows]
 
 
+@functools.lru_cache(maxsize=1024)
+def _sections(stored: str) -> tuple[str, ...]:
+    """Stored section lists take few distinct values ('["health"]'): decoded once each."""
+    return tuple(json.loads(stored))
+
+
 def _article(r: sqlite3.Row) -> Article:
     return Article(
         url=r["url"], title=r["title"], author=r["author"], published=_dt(r["published"]),
         updated=_dt(r["updated"]), summary=r["summary"], image=r["image"], content=r["content"],
-        tags=tuple(json.loads(r["tags"])), sections=tuple(json.loads(r["sections"])),
+        tags=tuple(json.loads(r["tags"])), sections=_sections(r["sections"]),
         first_seen=_dt(r["first_seen"]),
     )

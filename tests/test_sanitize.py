@@ -11,7 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from feedmaker.sanitize import clean_html, clean_text, has_text, html_to_text, truncate_text, xml_safe
+from feedmaker.sanitize import (
+    clean_html,
+    clean_text,
+    has_text,
+    html_to_text,
+    truncate_text,
+    xml_bytes,
+    xml_safe,
+)
 
 BASE = "https://site.com/news/story"
 REL = 'rel="noopener noreferrer"'
@@ -175,6 +183,7 @@ def test_truncate_text(text: str, limit: int, expected: str) -> None:
 )
 def test_xml_safe(text: str, expected: str) -> None:
     assert xml_safe(text) == expected
+    assert xml_bytes(text) == expected.encode()
 
 
 # Building blocks for hostile HTML: hypothesis glues these together with random text.
@@ -224,6 +233,7 @@ def test_clean_html_is_safe_on_any_text(fragment: str) -> None:
 def test_text_helpers_are_xml_safe(text: str) -> None:
     for out in (clean_text(text), html_to_text(text), xml_safe(text)):
         assert not _XML_FORBIDDEN.search(out)
+    assert xml_bytes(text) == xml_safe(text).encode()
     assert clean_text(text) == clean_text(text).strip()
     assert "  " not in clean_text(text)
 
