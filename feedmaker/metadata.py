@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .sanitize import clean_text
 
@@ -26,17 +26,28 @@ class PageMeta:
     tree: LexborHTMLParser
     ld: dict[str, Any] = field(default_factory=dict)  # the page's Article-like JSON-LD object
     meta: dict[str, list[str]] = field(default_factory=dict)  # lowercased property/name -> contents
+    canonical: str | None = None  # the first <link rel="canonical"> href
 
     @classmethod
     def of(cls, tree: LexborHTMLParser) -> PageMeta:
+        # One walk of the document for all three: a CSS query costs ~80 µs on a 100 KB page
+        # whatever it finds, three times what a selector list of three costs.
         meta: dict[str, list[str]] = {}
-        for node in tree.css("meta[content]"):
+        scripts: list[LexborNode] = []
+        canonical = None
+        for node in tree.css(_META_NODES):
+            if node.tag == "script":
+                scripts.append(node)
+                continue
             attrs = node.attributes
+            if node.tag == "link":
+                canonical = canonical or attrs.get("href")
+                continue
             key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
             content = attrs.get("content")
             if key and content and content.strip():
                 meta.setdefault(key.strip().lower(), []).append(content.strip())
-        return cls(tree, _article_ld(tree), meta)
+        return cls(tree, _article_ld(scripts), meta, canonical)
 
     def first(self, *keys: str) -> str | None:
         for key in keys:
@@ -46,10 +57,14 @@ class PageMeta:
         return None
 
 
-def _article_ld(tree: LexborHTMLParser) -> dict[str, Any]:
+_META_NODES = ('meta[content], script[type="application/ld+json"], '
+               'link[rel~="canonical"][href]')
+
+
+def _article_ld(scripts: list[LexborNode]) -> dict[str, Any]:
     """The first Article-like object in any JSON-LD block (through @graph, arrays, mainEntity)."""
     best: dict[str, Any] = {}
-    for node in tree.css('script[type="application/ld+json"]'):
+    for node in scripts:
         try:
             data = json.loads(node.text(deep=True).strip().rstrip(";"), strict=False)
         except ValueError:

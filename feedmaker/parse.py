@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any
@@ -71,9 +71,7 @@ def parse_article(html: str | bytes, url: str, site: SiteConfig) -> Parsed:
     tree = LexborHTMLParser(html)
     meta = md.PageMeta.of(tree)  # before `remove` rules, which usually drop <script> (JSON-LD)
     page_url = _canonical(tree, meta, url, site)
-    for css in site.remove:
-        for node in tree.css(css):
-            node.decompose()
+    _remove(tree, site.remove)
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
     for name in ("title", "author", "published", "updated", "image", "tags", "summary"):
@@ -106,9 +104,8 @@ def _canonical(tree: LexborHTMLParser, meta: md.PageMeta, url: str, site: SiteCo
     """The canonical form of the page's own canonical URL when it is plausible: same site, and
     not the home page or a section page (some sites point every page's canonical there, which
     would merge articles); else of `url`."""
-    node = tree.css_first('link[rel~="canonical"][href]')
     listings = _listing_urls((site.url, *site.sections.values()))
-    for href in (node.attributes.get("href") if node else None, meta.first("og:url")):
+    for href in (meta.canonical, meta.first("og:url")):
         cand = absolute(href, url)
         if cand and same_host(cand, site.host) and url_path(cand).strip("/"):
             canonical = canonical_url(cand)  # computed once: it is both the test and the answer
@@ -139,27 +136,57 @@ def _first(name: str, rule: Rule | None, tree: LexborHTMLParser, meta: md.PageMe
     return None, ""
 
 
+def _remove(tree: LexborHTMLParser, selectors: Sequence[str]) -> None:
+    """Drop what the `remove` rules match. One query for the lot when no rule depends on its
+    neighbours (":first-child", "+", "~"), which removing another rule's matches could change:
+    a query costs ~80 µs on a 100 KB page, whatever it finds."""
+    if not selectors:
+        return
+    if any(c in css for css in selectors for c in ":+~"):
+        for css in selectors:
+            for node in tree.css(css):
+                node.decompose()
+        return
+    # Last first: a match inside another match goes before its ancestor takes it along.
+    for node in reversed(tree.css(", ".join(selectors))):
+        node.decompose()
+
+
 def _by_rule(name: str, rule: Rule, tree: LexborHTMLParser) -> Any:
+    if name in ("title", "summary", "published", "updated"):
+        # One value: the first match. css_first stops there; css walks the whole page.
+        node = tree.css_first(rule.css)
+        if node is None:
+            return None
+        if name in ("published", "updated") and not rule.attr:
+            return node.attributes.get("datetime") or node.attributes.get("content") or node.text()
+        return _value(node, rule.attr)
+    if name == "image":
+        # Usually the first match has it; the rest are looked for only when it does not.
+        first = tree.css_first(rule.css)
+        found = _image_of(first, rule) if first is not None else None
+        if found is _NEXT:
+            found = next((f for n in tree.css(rule.css)[1:] if (f := _image_of(n, rule)) is not _NEXT),
+                         None)
+        return found
     nodes = tree.css(rule.css)
     if name == "tags":
         return [_value(n, rule.attr) for n in nodes]
-    if name == "author":
-        return ", ".join(dict.fromkeys(v for n in nodes if (v := _author(_value(n, rule.attr)))))
-    if name == "image":
-        for n in nodes:
-            img = n if n.tag in ("img", "meta", "source") or rule.attr else n.css_first("img")
-            if img is not None:
-                src = _value(img, rule.attr) if rule.attr else _img_src(img)
-                if src and not src.startswith("data:"):
-                    return src
-                if rule.attr:
-                    return _img_src(img)
-        return None
-    if name in ("published", "updated") and not rule.attr:
-        for n in nodes:
-            return n.attributes.get("datetime") or n.attributes.get("content") or n.text()
-        return None
-    return _value(nodes[0], rule.attr) if nodes else None
+    # author: every match, as "A, B"
+    return ", ".join(dict.fromkeys(v for n in nodes if (v := _author(_value(n, rule.attr)))))
+
+
+_NEXT = object()  # this match gives no image: look at the next one
+
+
+def _image_of(node: LexborNode, rule: Rule) -> Any:
+    img = node if node.tag in ("img", "meta", "source") or rule.attr else node.css_first("img")
+    if img is None:
+        return _NEXT
+    src = _value(img, rule.attr) if rule.attr else _img_src(img)
+    if src and not src.startswith("data:"):
+        return src
+    return _img_src(img) if rule.attr else _NEXT
 
 
 def _value(node: LexborNode, attr: str | None) -> str:

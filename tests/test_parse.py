@@ -164,3 +164,19 @@ def test_a_canonical_pointing_at_a_section_page_is_ignored() -> None:
     for head in ('<link rel="canonical" href="https://news.example.com/world">',
                  '<meta property="og:url" content="https://news.example.com/world/">'):
         assert parse_article(_page(head, ARTICLE_BODY), URL, _site()).article.url == URL
+
+
+@pytest.mark.parametrize(("remove", "left"), [
+    ([".ad", ".ad span", "script"], ["keep", "also"]),  # nested matches: no double free
+    ([".ad", "p:first-child"], ["also"]),  # removing .ad makes "keep" the first child, as before
+    ([], ["ad", "keep", "also"]),
+])
+def test_remove_rules_drop_every_match_in_one_pass_or_in_order(remove: list[str], left: list[str]) -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    from feedmaker.parse import _remove
+
+    tree = LexborHTMLParser('<div><p class="ad"><span>ad</span></p><p>keep</p><p>also</p>'
+                            "<script>x()</script></div>")
+    _remove(tree, remove)
+    assert [p.text() for p in tree.css("p")] == left
