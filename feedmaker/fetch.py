@@ -98,14 +98,6 @@ def _decode(body: bytes, content_type: str | None) -> tuple[str, bool]:
     for bom in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         if body.startswith(bom):
             return body.decode("utf-16", errors="replace").lstrip("\ufeff"), False
-    candidates: list[str] = []
-    if content_type:
-        m = re.search(r"charset\s*=\s*[\"']?([-\w.:]+)", content_type, re.I)
-        if m:
-            candidates.append(m.group(1))
-    m2 = _META_CHARSET.search(body[:4096])
-    if m2:
-        candidates.append(m2.group(1).decode("ascii", "ignore"))
     ascii_only = body.isascii()
     # Bytes that decode as UTF-8 and are not plain ASCII are UTF-8 whatever the label says:
     # legacy single-byte text almost never forms valid multi-byte sequences by accident, and
@@ -115,6 +107,14 @@ def _decode(body: bytes, content_type: str | None) -> tuple[str, bool]:
             return body.decode("utf-8"), True
         except UnicodeDecodeError:
             pass
+    candidates: list[str] = []
+    if content_type:
+        m = re.search(r"charset\s*=\s*[\"']?([-\w.:]+)", content_type, re.I)
+        if m:
+            candidates.append(m.group(1))
+    m2 = _META_CHARSET.search(body[:4096])
+    if m2:
+        candidates.append(m2.group(1).decode("ascii", "ignore"))
     candidates += ["utf-8"]
     for name in candidates:
         codec = _codec(name)
