@@ -22,7 +22,16 @@ from .dates import parse_date
 from .errors import ParseError
 from .extract import extract_body
 from .model import Article
-from .sanitize import clean_html, clean_text, has_text, html_to_text, truncate_text, xml_safe
+from .sanitize import (
+    clean_html,
+    clean_prepared,
+    clean_text,
+    has_text,
+    html_to_text,
+    prepare_node,
+    truncate_text,
+    xml_safe,
+)
 from .urls import absolute, canonical_url, same_host, url_path
 
 MAX_TAGS = 40
@@ -238,11 +247,12 @@ def _content(tree: LexborHTMLParser, meta: md.PageMeta, rule: Rule | None,
              url: str) -> tuple[str | None, str]:
     if rule is not None:
         nodes = tree.css(rule.css)
-        parts = []
-        for node in nodes:
-            _strip_junk(node)
-            parts.append(node.attributes.get(rule.attr) or "" if rule.attr else node.inner_html or "")
-        html = clean_html("".join(parts), url)
+        if rule.attr:
+            html = clean_html("".join(node.attributes.get(rule.attr) or "" for node in nodes), url)
+        else:
+            for node in nodes:
+                _strip_junk(node)
+            html = clean_prepared("".join(prepare_node(node, url) for node in nodes))
         if has_text(html):
             return html, f"selector {rule}"
     body = extract_body(tree)  # mutates the tree: every other field is already read

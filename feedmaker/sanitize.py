@@ -80,8 +80,22 @@ def clean_html(fragment: str, base_url: str) -> str:
     """`fragment` with absolute URLs, lazy images made real, and only safe tags and attributes."""
     if not fragment or not fragment.strip():
         return ""
-    prepared = _prepare(xml_safe(fragment), base_url)
-    return _drop_empty_wrappers(xml_safe(_CLEANER.clean(prepared))).strip()
+    return clean_prepared(_prepare(xml_safe(fragment), base_url))
+
+
+def prepare_node(node: LexborNode, base_url: str) -> str:
+    """The inner HTML of a node of a parsed page, prepared as `clean_html` prepares a fragment
+    (URLs resolved, lazy images made real), in place: serializing the node and parsing the
+    text again would cost a parse per article. Finish with `clean_prepared`. Mutates `node`."""
+    _fix_urls(node, base_url)
+    return node.inner_html or ""
+
+
+def clean_prepared(prepared: str) -> str:
+    """Prepared HTML with only safe tags and attributes left."""
+    if not prepared.strip():
+        return ""
+    return _drop_empty_wrappers(xml_safe(_CLEANER.clean(xml_safe(prepared)))).strip()
 
 
 def clean_text(text: str | None) -> str:
@@ -167,20 +181,24 @@ def _prepare(fragment: str, base_url: str) -> str:
     """Resolve URLs and promote lazy images with lexbor, before nh3 decides what may stay."""
     # As a fragment, so a leading <noscript> or <style> is not hoisted into a <head>.
     tree = LexborHTMLParser(fragment, is_fragment=True)
-    for link in tree.css("a[href]"):
+    _fix_urls(tree, base_url)
+    return tree.html or ""
+
+
+def _fix_urls(root: LexborHTMLParser | LexborNode, base_url: str) -> None:
+    for link in root.css("a[href]"):
         _fix_link(link, base_url)
-    for image in tree.css("img"):
+    for image in root.css("img"):
         _fix_image(image, base_url)
-    for fallback in tree.css("noscript"):
+    for fallback in root.css("noscript"):
         _resolve_noscript(fallback)
-    for source in tree.css("source"):
+    for source in root.css("source"):
         srcset = _resolve_srcset(_first(source, _LAZY_SRCSET) or source.attrs.get("srcset"),
                                  base_url)
         if srcset:
             source.attrs["srcset"] = srcset
         else:
             source.decompose()
-    return tree.html or ""
 
 
 def _fix_link(link: LexborNode, base_url: str) -> None:
