@@ -36,7 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="*", default=(),
                     choices=("extract", "cold", "morss", "big", "scaling"))
     ap.add_argument("--before", type=Path, metavar="TREE",
-                    help="also time extraction with the feedmaker package under TREE, interleaved"
+                    help="also time extraction and the cold build with the feedmaker package under"
+                         " TREE, interleaved"
                          " (e.g. `git archive OLD feedmaker | tar -x -C TREE`)")
     args = ap.parse_args(argv)
     plan = QUICK if args.quick else FULL
@@ -53,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
                                                      have["trafilatura"], args.before)
         if "cold" in only:
             step(f"cold build + warm poll, {plan.site} articles")
-            results["cold"] = runs.cold_build(plan.site, work, warm=True)
+            results["cold"] = runs.cold_build(plan.site, work, warm=True, before=args.before,
+                                              rounds=plan.rounds)
             step(f"cold build, {plan.site} articles with 33-137 KB of text each (stress)")
             results["cold_long"] = runs.cold_build(plan.site, work, long_text=True)
         if "morss" in only:
@@ -107,6 +109,10 @@ def render(r: dict[str, Any], seconds: float, *, quick: bool) -> str:
         per = 1000 / plan.site
         row(f"cold build, {plan.site:,} articles: CPU s per 1,000 articles (feedmaker only)",
             f"{c['cpu'] * per:.2f}", verdict(c["cpu"] * per <= 3, "≤ 3"))
+        if "before_cpu" in c:
+            row(f"  the same with the feedmaker under --before, CPU s per 1,000 (before ÷ after,"
+                f" medians of {plan.rounds} interleaved)", f"{c['before_cpu'] * per:.2f} "
+                f"({c['before_cpu'] / c['after_cpu']:.2f}×)")
         row("  of which writing feeds (render + write), CPU s per 1,000",
             f"{c['publish_cpu'] * per:.2f}")
         row("  wall s per 1,000 articles; feeds written (MB per 1,000)",

@@ -89,7 +89,10 @@ def trafilatura(args: dict[str, Any]) -> dict[str, Any]:
 
 def build(args: dict[str, Any]) -> dict[str, Any]:
     """`feedmaker build` in-process: CPU (ours only: the site is another process), wall, RSS,
-    and how much of the CPU went to writing feeds."""
+    and how much of the CPU went to writing feeds. With "tree", feedmaker is imported from that
+    folder instead (an older commit's, for before/after)."""
+    if args.get("tree"):
+        sys.path.insert(0, args["tree"])
     from feedmaker import pipeline
     from feedmaker.build import build as run_build
     from feedmaker.config import load_config

@@ -95,15 +95,27 @@ def server_log(site: SiteProcess, clear: bool = False) -> list[dict[str, Any]]:
     return [] if clear else list(json.loads(body))
 
 
-def cold_build(articles: int, work: Path, *, warm: bool = False,
-               long_text: bool = False) -> dict[str, Any]:
+def cold_build(articles: int, work: Path, *, warm: bool = False, long_text: bool = False,
+               before: Path | None = None, rounds: int = 3) -> dict[str, Any]:
     """Cold build of a generated site of `articles` (own server process; `long_text`: the
     33–137 KB-text stress variant); then, if asked, a warm poll with nothing new against the
-    same state."""
+    same state. With `before`, also the median CPU of cold builds by the feedmaker under that
+    folder and by this one, interleaved `rounds` times on the same site ("before_cpu",
+    "after_cpu")."""
     with SiteProcess(articles, long_text=long_text) as site:
+        if before is not None:
+            runs: dict[str, list[float]] = {"before_cpu": [], "after_cpu": []}
+            for r in range(rounds):
+                for key, tree in (("before_cpu", str(before)), ("after_cpu", "")):
+                    folder = work / f"ab-{r}-{key}"
+                    config = write_config(folder, site.url, articles)
+                    runs[key].append(child("build", {"config": str(config), "tree": tree})["cpu"])
+                    shutil.rmtree(folder, ignore_errors=True)
         folder = work / f"cold-{articles}"
         config = write_config(folder, site.url, articles)
         out = child("build", {"config": str(config), "floor": True})
+        if before is not None:
+            out.update({k: median(v) for k, v in runs.items()})
         out["out_mb"] = sum(f.stat().st_size for f in (folder / "feeds").rglob("*")
                             if f.is_file()) / 1e6
         if warm:
