@@ -252,6 +252,7 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         seen: list[str] = []
         current = url
+        budget = self.timeout  # one deadline for the whole redirect chain
         while True:
             if urlsplit(current).scheme.lower() not in ("http", "https"):
                 raise FetchError(current, "not an http(s) URL")
@@ -259,10 +260,10 @@ class Fetcher:
                 raise FetchError(current, f"refusing to leave for another host ({host_of(current)})")
             await self._check_robots(current)
             try:
-                async with asyncio.timeout(self.timeout):
-                    status, resp_headers, body = await self._request(current, headers)
+                status, resp_headers, body, spent = await self._exchange(current, headers, budget)
             except TimeoutError:
                 raise FetchError(current, f"timed out after {self.timeout:g}s") from None
+            budget -= spent
             if status in (301, 302, 303, 307, 308) and "location" in resp_headers:
                 seen.append(current)
                 nxt = urljoin(current, resp_headers["location"])
@@ -272,33 +273,44 @@ class Fetcher:
                 continue
             return self._page(current, status, resp_headers, body)
 
+    async def _exchange(self, url: str, headers: dict[str, str], budget: float
+                        ) -> tuple[int, Mapping[str, str], bytes, float]:
+        """One request within the host's concurrency limit, in `budget` seconds (TimeoutError)
+        counted from when a slot is free: a first build queues hundreds of articles behind two
+        slots, and waiting in that queue is not the site being slow. Also returns the time spent."""
+        async with self._slot(url):
+            loop = asyncio.get_running_loop()
+            start = loop.time()
+            async with asyncio.timeout(budget):
+                status, got, body = await self._request(url, headers)
+            return status, got, body, loop.time() - start
+
     async def _request(self, url: str, headers: dict[str, str]
                        ) -> tuple[int, Mapping[str, str], bytes]:
-        async with self._slot(url):
-            self.stats.requests += 1
-            try:
-                async with self._client().get(url, headers=headers, allow_redirects=False,
-                                              proxy=self._proxy(url)) as resp:
-                    declared = resp.content_length
-                    if declared is not None and declared > self.max_bytes:
-                        self.stats.by_status[resp.status] += 1
-                        raise FetchError(url, f"response too large ({declared} bytes)", resp.status)
-                    chunks: list[bytes] = []
-                    size = 0
-                    async for chunk in resp.content.iter_any():
-                        size += len(chunk)
-                        if size > self.max_bytes:
-                            raise FetchError(url, f"response larger than {self.max_bytes} bytes",
-                                             resp.status)
-                        chunks.append(chunk)
+        self.stats.requests += 1
+        try:
+            async with self._client().get(url, headers=headers, allow_redirects=False,
+                                          proxy=self._proxy(url)) as resp:
+                declared = resp.content_length
+                if declared is not None and declared > self.max_bytes:
                     self.stats.by_status[resp.status] += 1
-                    self.stats.bytes += size
-                    return resp.status, resp.headers, b"".join(chunks)
-            except (aiohttp.ClientError, OSError, ValueError, UnicodeError) as exc:
-                # ValueError: yarl's verdict on a malformed URL; OSError: a socket error that
-                # aiohttp did not wrap. Cancellation (the total deadline) passes through.
-                self.stats.by_status[0] += 1
-                raise FetchError(url, _describe(exc)) from exc
+                    raise FetchError(url, f"response too large ({declared} bytes)", resp.status)
+                chunks: list[bytes] = []
+                size = 0
+                async for chunk in resp.content.iter_any():
+                    size += len(chunk)
+                    if size > self.max_bytes:
+                        raise FetchError(url, f"response larger than {self.max_bytes} bytes",
+                                         resp.status)
+                    chunks.append(chunk)
+                self.stats.by_status[resp.status] += 1
+                self.stats.bytes += size
+                return resp.status, resp.headers, b"".join(chunks)
+        except (aiohttp.ClientError, OSError, ValueError, UnicodeError) as exc:
+            # ValueError: yarl's verdict on a malformed URL; OSError: a socket error that
+            # aiohttp did not wrap. Cancellation (the total deadline) passes through.
+            self.stats.by_status[0] += 1
+            raise FetchError(url, _describe(exc)) from exc
 
     def _proxy(self, url: str) -> str | None:
         """The proxy the environment names for this URL (http_proxy, https_proxy, no_proxy),
@@ -362,8 +374,7 @@ class Fetcher:
         url = origin + "/robots.txt"
         for _ in range(MAX_REDIRECTS + 1):
             try:
-                async with asyncio.timeout(self.timeout):
-                    status, headers, body = await self._request(url, {})
+                status, headers, body, _ = await self._exchange(url, {}, self.timeout)
             except TimeoutError:
                 return f"robots.txt timed out after {self.timeout:g}s, so nothing may be fetched"
             except FetchError as exc:  # the site cannot be reached at all: say that plainly

@@ -184,3 +184,43 @@ def test_pages_reach_the_parser_as_the_utf8_of_their_decoded_text(body: bytes, c
     from feedmaker.fetch import decode_html, utf8_html
 
     assert utf8_html(body, ctype).decode() == decode_html(body, ctype)
+
+
+def test_the_deadline_counts_time_on_the_wire_not_time_queued_for_a_slot(
+        serve: Callable[[Handler], int]) -> None:
+    """Ten pages at 0.3 s each, two at a time, against a 1 s deadline: the last ones wait
+    ~1.2 s for a slot, which must not count (a first build queues hundreds of articles)."""
+    import time
+
+    def handler(host: str, path: str) -> Reply:
+        if path == "/robots.txt":
+            return 404, [], b""
+        time.sleep(0.3)
+        return 200, HTML, b"<p>x</p>"
+    port = serve(handler)
+
+    async def run() -> list[Page]:
+        async with Fetcher("feedmaker-test/1", resolver=Loopback(), timeout=1.0, per_host=2) as f:
+            return await asyncio.gather(*(f.get(f"http://a.test:{port}/news/{n}") for n in range(10)))
+    assert [p.status for p in asyncio.run(run())] == [200] * 10
+
+
+def test_one_deadline_covers_a_whole_redirect_chain(serve: Callable[[Handler], int]) -> None:
+    import time
+
+    def handler(host: str, path: str) -> Reply:
+        if path == "/robots.txt":
+            return 404, [], b""
+        time.sleep(0.4)
+        hop = int(path.rsplit("/", 1)[1])
+        return (200, HTML, b"<p>x</p>") if hop == 4 else (302, [("Location", f"/r/{hop + 1}".encode())], b"")
+    port = serve(handler)
+    with pytest.raises(FetchError, match="timed out after 1s"):  # 5 hops x 0.4 s, each under 1 s
+        _get_with(f"http://a.test:{port}/r/0", timeout=1.0)
+
+
+def _get_with(url: str, **kw: Any) -> Page:
+    async def run() -> Page:
+        async with Fetcher("feedmaker-test/1", resolver=Loopback(), **kw) as f:
+            return await f.get(url)
+    return asyncio.run(run())
