@@ -11,7 +11,7 @@ from aiohttp.abc import AbstractResolver
 
 from .config import Config, SiteConfig
 from .errors import ConfigError, OutputError
-from .fetch import Fetcher
+from .fetch import Fetcher, HostSlots
 from .lock import StateLock
 from .output import remove_stale_temps
 from .pipeline import Clock, Progress, SiteResult, poll_site, utcnow
@@ -52,10 +52,13 @@ def prepare_out_dir(config: Config) -> None:
 
 
 def make_fetcher(config: Config, site: SiteConfig | None = None,
-                 resolver: AbstractResolver | None = None) -> Fetcher:
+                 resolver: AbstractResolver | None = None,
+                 slots: HostSlots | None = None) -> Fetcher:
+    """A site's fetcher; give every site of a run the same `slots`, so that sites sharing a
+    host share its `per_host` limit."""
     ua = site.user_agent if site and site.user_agent else config.user_agent
     return Fetcher(ua, timeout=config.timeout, max_bytes=config.max_bytes,
-                   per_host=config.per_host, resolver=resolver)
+                   per_host=config.per_host, resolver=resolver, slots=slots)
 
 
 async def build(config: Config, sites: Sequence[str] = (), *,
@@ -66,8 +69,9 @@ async def build(config: Config, sites: Sequence[str] = (), *,
     # daemon's files about to be renamed into place.
     with StateLock(config.state, wait=lock_wait), Store(config.state) as store:
         prepare_out_dir(config)
+        slots = HostSlots(config.per_host)
         results = await asyncio.gather(*(
-            _guarded(site, config, store, resolver, clock, progress) for site in chosen))
+            _guarded(site, config, store, resolver, slots, clock, progress) for site in chosen))
         states, before = {r.site: r.state for r in results}, {}
         for site in config.sites:
             # This run is recorded already: the one before it says what the index last showed.
@@ -85,12 +89,12 @@ async def build(config: Config, sites: Sequence[str] = (), *,
 
 
 async def _guarded(site: SiteConfig, config: Config, store: Store,
-                   resolver: AbstractResolver | None, clock: Clock,
+                   resolver: AbstractResolver | None, slots: HostSlots, clock: Clock,
                    progress: Progress | None) -> SiteResult:
     """A bug met on one site is that site's failure, not the build's. Each site gets its own
     client (its own User-Agent, request counts and robots.txt cache), as in the daemon."""
     try:
-        async with make_fetcher(config, site, resolver) as fetcher:
+        async with make_fetcher(config, site, resolver, slots) as fetcher:
             return await poll_site(site, config, store, fetcher, clock=clock, progress=progress)
     except Exception as exc:
         log.exception("%s: poll failed", site.key)

@@ -191,22 +191,37 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+class HostSlots:
+    """At most `per_host` requests at a time to any one host, for every Fetcher that shares
+    this: two configured sites on one host still make `per_host` requests between them."""
+
+    def __init__(self, per_host: int = 2) -> None:
+        self.per_host = per_host
+        self._slots: dict[str, asyncio.Semaphore] = {}
+
+    def __call__(self, url: str) -> asyncio.Semaphore:
+        host = host_of(url)
+        if host not in self._slots:
+            self._slots[host] = asyncio.Semaphore(self.per_host)
+        return self._slots[host]
+
+
 class Fetcher:
-    """One per build or daemon: shares connections, robots.txt and per-host limits."""
+    """One per site and run (its User-Agent, robots.txt cache and request counts); connections
+    are its own, the per-host limit can be shared (`slots`)."""
 
     def __init__(self, user_agent: str, *, timeout: float = 30.0, max_bytes: int = 10 << 20,
                  per_host: int = 2, resolver: AbstractResolver | None = None,
-                 obey_robots: bool = True) -> None:
+                 obey_robots: bool = True, slots: HostSlots | None = None) -> None:
         self.user_agent = user_agent
         self.timeout = timeout
         self.max_bytes = max_bytes
-        self.per_host = per_host
         self.obey_robots = obey_robots
         self.stats = FetchStats()
         self._resolver = resolver
         self._session: aiohttp.ClientSession | None = None
         self._proxies: dict[tuple[str, str], str | None] = {}
-        self._slots: dict[str, asyncio.Semaphore] = {}
+        self._slot = slots or HostSlots(per_host)
         self._robots: dict[str, Protego | str | None] = {}
         self._robots_lock: dict[str, asyncio.Lock] = {}
 
@@ -322,12 +337,6 @@ class Fetcher:
             bypass = proxy is not None and urllib.request.proxy_bypass(key[1])
             self._proxies[key] = None if bypass else proxy
         return self._proxies[key]
-
-    def _slot(self, url: str) -> asyncio.Semaphore:
-        host = host_of(url)
-        if host not in self._slots:
-            self._slots[host] = asyncio.Semaphore(self.per_host)
-        return self._slots[host]
 
     def _page(self, url: str, status: int, headers: Mapping[str, str], body: bytes) -> Page:
         # Validators go back in request headers, which must be ASCII: an odd one is dropped.

@@ -21,7 +21,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from .build import make_fetcher
 from .config import Config
 from .errors import OutputError
-from .fetch import Fetcher
+from .fetch import Fetcher, HostSlots
 from .health import Health, Metrics
 from .pipeline import Clock, SiteResult, poll_site, utcnow
 from .publish import publish_index
@@ -60,8 +60,9 @@ class Scheduler:
                  ) -> None:
         self.config, self.store, self.health, self.metrics = config, store, health, metrics
         self.clock = clock
+        slots = HostSlots(config.per_host)  # sites on one host share its limit
         self._make_fetcher = fetcher_factory or (
-            lambda key: make_fetcher(config, config.sites[key]))
+            lambda key: make_fetcher(config, config.sites[key], slots=slots))
         # One fetcher per site: its own User-Agent, and request counts that are the site's alone.
         self._fetchers: dict[str, Fetcher] = {}
         self._fetched_since: dict[str, float] = {}  # when each fetcher was made (monotonic)

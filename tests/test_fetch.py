@@ -224,3 +224,36 @@ def _get_with(url: str, **kw: Any) -> Page:
         async with Fetcher("feedmaker-test/1", resolver=Loopback(), **kw) as f:
             return await f.get(url)
     return asyncio.run(run())
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_fetchers_sharing_slots_keep_to_the_per_host_limit_together(
+        serve: Callable[[Handler], int], shared: bool) -> None:
+    """Two sites on one host (two fetchers) make at most per_host requests at a time between them."""
+    import threading
+    import time
+
+    from feedmaker.fetch import HostSlots
+
+    lock, now, peak = threading.Lock(), [0], [0]
+
+    def handler(host: str, path: str) -> Reply:
+        if path == "/robots.txt":
+            return 404, [], b""
+        with lock:
+            now[0] += 1
+            peak[0] = max(peak[0], now[0])
+        time.sleep(0.1)
+        with lock:
+            now[0] -= 1
+        return 200, HTML, b"<p>x</p>"
+    port = serve(handler)
+
+    async def run() -> None:
+        slots = HostSlots(2) if shared else None
+        async with Fetcher("a/1", resolver=Loopback(), slots=slots) as a, \
+                Fetcher("b/1", resolver=Loopback(), slots=slots) as b:
+            await asyncio.gather(*(f.get(f"http://a.test:{port}/{f.user_agent[0]}/{n}")
+                                   for f in (a, b) for n in range(6)))
+    asyncio.run(run())
+    assert peak[0] == (2 if shared else 4)
