@@ -8,10 +8,7 @@ PostgreSQL backend can follow. Feeds are named by their path under the site: "al
 from __future__ import annotations
 
 import functools
-import hashlib
-import html
 import json
-import re
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -20,91 +17,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from .digest import digest, same_digest
 from .errors import StoreError
 from .model import Article
-from .sanitize import html_to_text
+from .schema import MIGRATIONS
 from .slug import slugify
 
 ALL = "all"
-DIGEST_V2 = "2:"  # digests since the tag-stripping `digest`; older ones are bare hex
-_TAGS = re.compile(r"<[^>]*>")
 GROUP_SECONDS = 1.0  # the longest `grouped()` goes between commits
 
-_MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE articles (
-        id INTEGER PRIMARY KEY,
-        site TEXT NOT NULL,
-        url TEXT NOT NULL,
-        title TEXT NOT NULL,
-        author TEXT,
-        published TEXT,
-        updated TEXT,
-        summary TEXT,
-        image TEXT,
-        content TEXT,
-        tags TEXT NOT NULL DEFAULT '[]',
-        sections TEXT NOT NULL DEFAULT '[]',
-        first_seen TEXT NOT NULL,
-        fetched TEXT NOT NULL,
-        listed_title TEXT,
-        digest TEXT NOT NULL,
-        UNIQUE (site, url)
-    );
-    CREATE TABLE aliases (
-        site TEXT NOT NULL, url TEXT NOT NULL, article_id INTEGER NOT NULL REFERENCES articles(id),
-        PRIMARY KEY (site, url)
-    );
-    CREATE TABLE memberships (
-        site TEXT NOT NULL, feed TEXT NOT NULL, article_id INTEGER NOT NULL REFERENCES articles(id),
-        sort_key TEXT NOT NULL,
-        PRIMARY KEY (site, feed, article_id)
-    );
-    CREATE INDEX memberships_newest ON memberships (site, feed, sort_key DESC, article_id DESC);
-    CREATE TABLE tags (
-        site TEXT NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL, slug TEXT NOT NULL,
-        PRIMARY KEY (site, key), UNIQUE (site, slug)
-    );
-    CREATE TABLE validators (
-        url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT
-    );
-    CREATE TABLE runs (
-        id INTEGER PRIMARY KEY, site TEXT NOT NULL, started TEXT NOT NULL, finished TEXT NOT NULL,
-        ok INTEGER NOT NULL, state TEXT NOT NULL, error TEXT, new_articles INTEGER NOT NULL,
-        updated_articles INTEGER NOT NULL, feeds_written INTEGER NOT NULL, requests INTEGER NOT NULL
-    );
-    CREATE INDEX runs_by_site ON runs (site, id DESC);
-    CREATE TABLE site_state (
-        site TEXT PRIMARY KEY, fingerprint TEXT
-    );
-    """,
-    # Rule health: per site, the last measured figures of each section's links ("links", title)
-    # and each article field ("field", name), and the most the configured rule ever matched.
-    """
-    CREATE TABLE rule_health (
-        site TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL,
-        total INTEGER NOT NULL, filled INTEGER NOT NULL, sources TEXT NOT NULL,
-        rule TEXT, rule_hits INTEGER NOT NULL, ever INTEGER NOT NULL, at TEXT NOT NULL,
-        PRIMARY KEY (site, kind, name)
-    );
-    """,
-    # Feeds whose files are behind the stored articles: marked in the same transaction as the
-    # change, cleared once the files are written, so a kill -9 or a full disk in between never
-    # leaves a stored article out of its feeds.
-    """
-    CREATE TABLE pending (
-        site TEXT NOT NULL, feed TEXT NOT NULL, PRIMARY KEY (site, feed)
-    );
-    """,
-    # Listed articles that could not be fetched or parsed, and when to try each again.
-    """
-    CREATE TABLE failures (
-        site TEXT NOT NULL, url TEXT NOT NULL, sections TEXT NOT NULL, listed_title TEXT,
-        count INTEGER NOT NULL, next_try TEXT NOT NULL, error TEXT,
-        PRIMARY KEY (site, url)
-    );
-    """,
-)
 RETRY_BASE = 900.0  # seconds before the second retry of a failing article; doubles after
 RETRY_CAP = 86400.0
 
@@ -165,30 +86,6 @@ class HealthRow:
     at: datetime | None = None
 
 
-def digest(article: Article) -> str:
-    """What counts as an edit: title, body text or summary, not incidental markup changes (a
-    CDN's signed image URLs or a cache-buster change on every fetch). The body is stored
-    sanitized (no scripts, styles or comments), so dropping its tags leaves its text: a regex
-    pass costs a tenth of laying the body out with a parser, which `digest_v1` did."""
-    body = " ".join(html.unescape(_TAGS.sub(" ", article.content or "")).split())
-    return DIGEST_V2 + _hash([article.title, body, article.summary or ""])
-
-
-def digest_v1(article: Article) -> str:
-    """The digest of state files written before DIGEST_V2: kept so that their articles are not
-    all taken for edited (and given a new `updated`) the first time they are fetched again."""
-    return _hash([article.title, " ".join(html_to_text(article.content or "").split()),
-                  article.summary or ""])
-
-
-def _same_digest(stored: str, article: Article, fresh: str) -> bool:
-    return stored == fresh if stored.startswith(DIGEST_V2) else stored == digest_v1(article)
-
-
-def _hash(parts: list[str]) -> str:
-    return hashlib.blake2b(json.dumps(parts).encode(), digest_size=12).hexdigest()
-
-
 def tag_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
@@ -214,7 +111,7 @@ class Store:
             # Checked before WAL mode is set, which rewrites the file header: a state file we
             # refuse is left exactly as it was.
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
-            if version > len(_MIGRATIONS):
+            if version > len(MIGRATIONS):
                 self.db.close()
                 raise StoreError(f"{self.path}: written by a newer feedmaker (schema {version})")
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -235,11 +132,11 @@ class Store:
 
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(_MIGRATIONS):
+        if version > len(MIGRATIONS):
             raise StoreError(f"{self.path}: written by a newer feedmaker (schema {version})")
-        for number in range(version, len(_MIGRATIONS)):
+        for number in range(version, len(MIGRATIONS)):
             with self.transaction():
-                for statement in _MIGRATIONS[number].split(";"):
+                for statement in MIGRATIONS[number].split(";"):
                     if statement.strip():
                         self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {number + 1}")
@@ -348,7 +245,7 @@ class Store:
         else:
             article_id = row["id"]
             new = False
-            changed = not _same_digest(row["digest"], a, new_digest)
+            changed = not same_digest(row["digest"], a, new_digest)
             old_sections = json.loads(row["sections"])
             section_names = list(dict.fromkeys([*old_sections, *section_names]))
             # Tags and sections are an entry's categories: a change shows in all its feeds.

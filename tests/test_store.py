@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from feedmaker.digest import DIGEST_V2, digest, digest_v1
 from feedmaker.model import Article
-from feedmaker.store import DIGEST_V2, Store, digest, digest_v1
+from feedmaker.store import Store
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 URL = "https://news.example.com/world/story"
