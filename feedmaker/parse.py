@@ -178,11 +178,33 @@ def _by_rule(name: str, rule: Rule, tree: LexborHTMLParser) -> Any:
             found = next((f for n in tree.css(rule.css)[1:] if (f := _image_of(n, rule)) is not _NEXT),
                          None)
         return found
-    nodes = tree.css(rule.css)
+    nodes = _select_all(tree, rule.css)
     if name == "tags":
         return [_value(n, rule.attr) for n in nodes]
     # author: every match, as "A, B"
     return ", ".join(dict.fromkeys(v for n in nodes if (v := _author(_value(n, rule.attr)))))
+
+
+# "outer inner", two plain compound selectors (tags, classes, ids), as in ".tags a".
+_DESCENDANT = re.compile(r"([\w-]*(?:[.#][\w-]+)*)\s+([\w-]+(?:[.#][\w-]+)*|[.#][\w-]+(?:[.#][\w-]+)*)")
+
+
+def _select_all(tree: LexborHTMLParser, css: str) -> list[LexborNode]:
+    """`tree.css(css)`, in document order. "outer inner" is looked up as the outer matches,
+    then inner within each: lexbor tests every inner candidate's ancestors instead, and for
+    ".tags a" that is each of the ~200 links of a page (1.7x slower)."""
+    pair = _DESCENDANT.fullmatch(css.strip())
+    if pair is None or not pair[1]:
+        return list(tree.css(css))
+    seen: set[int] = set()
+    found = []
+    for outer in tree.css(pair[1]):
+        seen.add(outer.mem_id)  # a node is not its own descendant (node.css includes it)
+        for node in outer.css(pair[2]):
+            if node.mem_id not in seen:
+                seen.add(node.mem_id)
+                found.append(node)
+    return found
 
 
 _NEXT = object()  # this match gives no image: look at the next one

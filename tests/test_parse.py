@@ -180,3 +180,18 @@ def test_remove_rules_drop_every_match_in_one_pass_or_in_order(remove: list[str]
                             "<script>x()</script></div>")
     _remove(tree, remove)
     assert [p.text() for p in tree.css("p")] == left
+
+
+@pytest.mark.parametrize("css", [".tags a", "ul li", ".x .x", "div.a span", "section p.lead",
+                                 ".tags > a", "a", ".tags a, .more a", "nav a[href]"])
+def test_descendant_rules_find_what_lexbor_finds_in_the_same_order(css: str) -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    from feedmaker.parse import _select_all
+
+    tree = LexborHTMLParser(
+        '<div class="x tags a"><a>1</a><ul><li>2<ul><li>3</li></ul></li></ul><span>4</span>'
+        '<div class="x"><a>5</a><div class="x tags"><a>6</a></div></div></div>'
+        '<section><p class="lead">7</p><p>8</p></section><nav><a href="/">9</a></nav>'
+        '<div class="more"><a>10</a></div>')
+    assert [n.mem_id for n in _select_all(tree, css)] == [n.mem_id for n in tree.css(css)]
