@@ -117,7 +117,7 @@ async def poll_site(site: SiteConfig, config: Config, store: Store, fetcher: Fet
     # Validators are saved only now, with the listed articles stored or, for those that failed,
     # recorded for a retry (store.failures): the next 304 then loses nothing.
     for url, (etag, modified) in validators.items():
-        store.save_validators(url, etag, modified)
+        store.save_validators(site.key, url, etag, modified)
     result.requests = fetcher.stats.requests - before
     result.duration = time.monotonic() - started
     _save_health(site, store, result, clock())
@@ -134,7 +134,7 @@ async def _read_section(site: SiteConfig, title: str, url: str, store: Store, fe
     for number in range(site.pages):
         if page_url is None:
             break
-        etag, modified = store.validators(page_url) if number == 0 else (None, None)
+        etag, modified = store.validators(site.key, page_url) if number == 0 else (None, None)
         try:
             page = await fetcher.get(page_url, etag=etag, last_modified=modified,
                                      allowed_hosts=site.allowed_hosts)

@@ -75,4 +75,13 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (site, url)
     );
     """,
+    # Validators per site: two sites over the same pages must not answer each other's 304s.
+    # Old rows name no site and are dropped: each section is fetched in full once more.
+    """
+    CREATE TABLE site_validators (
+        site TEXT NOT NULL, url TEXT NOT NULL, etag TEXT, last_modified TEXT,
+        PRIMARY KEY (site, url)
+    );
+    DROP TABLE validators;
+    """,
 )

@@ -369,13 +369,15 @@ class Store:
         return {r[0]: r[1] for r in self.db.execute("SELECT slug, name FROM tags WHERE site=?", (site,))}
 
     # --- HTTP validators, runs, fingerprints ----------------------------------------------------
-    def validators(self, url: str) -> tuple[str | None, str | None]:
-        row = self.db.execute("SELECT etag, last_modified FROM validators WHERE url=?", (url,)).fetchone()
+    def validators(self, site: str, url: str) -> tuple[str | None, str | None]:
+        row = self.db.execute("SELECT etag, last_modified FROM site_validators WHERE site=? AND url=?",
+                              (site, url)).fetchone()
         return (row[0], row[1]) if row else (None, None)
 
-    def save_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
-        self.db.execute("INSERT OR REPLACE INTO validators (url, etag, last_modified) VALUES (?,?,?)",
-                        (url, etag, last_modified))
+    def save_validators(self, site: str, url: str, etag: str | None,
+                        last_modified: str | None) -> None:
+        self.db.execute("INSERT OR REPLACE INTO site_validators (site, url, etag, last_modified)"
+                        " VALUES (?,?,?,?)", (site, url, etag, last_modified))
 
     def record_run(self, run: RunRecord) -> None:
         self.db.execute(

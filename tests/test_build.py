@@ -119,7 +119,7 @@ def test_rebuild_with_nothing_new_is_byte_identical_and_untouched(site: SampleSi
     assert _snapshot(out) == before
     # Even when the section pages are re-read in full (no validators), nothing changes.
     db = sqlite3.connect(config_path.parent / "feedmaker.sqlite")
-    db.execute("DELETE FROM validators")
+    db.execute("DELETE FROM site_validators")
     db.commit()
     db.close()
     _build(config_path)
@@ -309,3 +309,23 @@ def test_a_failing_article_is_retried_then_backs_off_and_is_not_lost(site: Sampl
     assert site.count(path=path) == 1 and site.count(status=304) == 4
     ids = [e.id for e in parse_feed(config_path.parent / "feeds/sample/tags/retry.atom").entries]
     assert ids == [site.origin + path]
+
+
+def test_a_site_added_later_on_the_same_pages_gets_every_article(site: SampleSite,
+                                                                 tmp_path: Path) -> None:
+    """Validators belong to the site that stored them: a second site over the same section pages
+    must not send the first one's ETags, get 304s, and never see the articles."""
+    config = write_config(tmp_path, site.url)
+    assert asyncio.run(build(load_config(config))).ok
+    text = config.read_text()
+    twin = "\n".join(line.replace("sites.sample", "sites.twin")
+                     for line in text[text.index("[sites.sample]"):].splitlines())
+    config.write_text(text + "\n" + twin + "\n")
+    site.clear_log()
+    result = asyncio.run(build(load_config(config)))
+    assert result.ok, [r.problems for r in result.sites]
+    want = {e.link for e in parse_feed(tmp_path / "feeds/sample/all.atom").entries}
+    got = {e.link for e in parse_feed(tmp_path / "feeds/twin/all.atom").entries}
+    assert got == want and len(got) >= 30
+    # and the first site still polls conditionally
+    assert site.count(status=304) >= 4

@@ -126,3 +126,25 @@ def test_a_long_group_commits_as_it_goes(tmp_path: Path, monkeypatch: pytest.Mon
             store.save_article("x", _article(url=f"{URL}-3"), now=T0)
             raise RuntimeError("undo")
         assert _count(path) == 2 and len(store.entries("x", "all", 10)) == 2
+
+
+def test_a_schema_4_state_file_moves_to_validators_per_site(tmp_path: Path) -> None:
+    import sqlite3
+
+    from feedmaker.schema import MIGRATIONS
+
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as old:  # as feedmaker left it before validators had a site
+        for migration in MIGRATIONS[:4]:
+            old.executescript(migration)
+        old.execute("PRAGMA user_version = 4")
+        old.execute("INSERT INTO validators VALUES ('https://x/news', '\"abc\"', NULL)")
+    with Store(path) as store:
+        assert store.validators("x", "https://x/news") == (None, None)  # fetched in full once
+        store.save_validators("x", "https://x/news", '"def"', None)
+        store.save_validators("y", "https://x/news", '"ghi"', None)
+        assert store.validators("x", "https://x/news") == ('"def"', None)
+        assert store.validators("y", "https://x/news") == ('"ghi"', None)
+        tables = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert "validators" not in tables
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
