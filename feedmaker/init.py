@@ -77,6 +77,7 @@ class Proposal:
     rules: dict[str, str]  # field -> selector, only where the metadata falls short
     fills: dict[str, FieldFill]  # field -> fill rate with the proposed rules
     articles: list[str]  # the articles tried
+    timezone: tuple[str, str] = ("UTC", "")  # (zone, how it was found)
 
     def toml(self) -> str:
         return render_block(self)
@@ -117,7 +118,33 @@ async def propose_site(url: str, *, key: str | None = None, sample: int = 10,
                            article={n: parse_rule(c) for n, c in rules.items()})
         fills = fill_rates([_parse(t, u, ruled) for u, t in docs])
     include = url_regex([url_path(link.url) for links in listed for link in links])
-    return Proposal(site.key, site.name, url, sections, include, rules, fills, [u for u, _ in docs])
+    return Proposal(site.key, site.name, url, sections, include, rules, fills, [u for u, _ in docs],
+                    guess_zone([t for _, t in docs]))
+
+
+# An ISO 8601 time with its UTC offset, as JSON-LD and <meta>/<time> dates carry them.
+_ISO_OFFSET = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?([+-]\d\d):?(\d\d)\b")
+
+
+def guess_zone(pages: Sequence[str]) -> tuple[str, str]:
+    """The zone for dates the pages give without one, from the offsets their machine-readable
+    dates carry: ("Etc/GMT-3", why) for +03:00 on most pages. An offset is not a zone (summer
+    time moves it), so the note says so; no offsets, or a half-hour one, leaves UTC."""
+    offsets: Counter[str] = Counter()
+    for page in pages:
+        seen = {f"{m[1]}:{m[2]}" for m in _ISO_OFFSET.finditer(page)}
+        offsets.update(seen)
+    if not offsets:
+        return "UTC", "no dates with a UTC offset on the pages tried"
+    offset, count = offsets.most_common(1)[0]
+    hours, minutes = int(offset[:3]), int(offset[4:])
+    if minutes or not -12 <= hours <= 14:
+        return "UTC", f"the pages' dates say {offset}, which no Etc/ zone names: set the zone"
+    if hours == 0:
+        return "UTC", f"the pages' dates say {offset} ({count} of {len(pages)} pages)"
+    # POSIX Etc/ names count the other way round: UTC+3 is Etc/GMT-3.
+    return f"Etc/GMT{-hours:+d}", (f"the pages' dates say {offset} ({count} of {len(pages)} "
+                                   "pages); name the real zone if it keeps summer time")
 
 
 def menu_links(tree: LexborHTMLParser, base: str, host: str) -> list[tuple[str, str]]:
@@ -191,7 +218,7 @@ def render_block(p: Proposal) -> str:
              "# Fill rates per field (with the [article] selectors below, if any):"]
     lines += [f"#   {n:<{width}}  {f.describe()}" for n, f in p.fills.items()]
     lines += [f"[sites.{p.key}]", f"name = {_str(p.name)}", f"url = {_str(p.url)}",
-              'timezone = "UTC"  # the zone of dates the pages give without one',
+              f"timezone = {_str(p.timezone[0])}  # for dates given without one: {p.timezone[1]}",
               'interval = "15m"', "", f"[sites.{p.key}.sections]"]
     lines += [f"{_str(title)} = {_str(path)}  # {n} article links"
               for title, (path, n) in p.sections.items()]

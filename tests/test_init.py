@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from conftest import run_cli
 
 from feedmaker.config import load_config
@@ -26,6 +27,9 @@ def test_proposal_for_the_sample_site(site: SampleSite, tmp_path: Path) -> None:
     path.write_text(block)
     config = load_config(path)
     assert config.sites["sample"].sections["Health"] == site.url + "news/health"
+    # The sample site's JSON-LD dates are Beirut's winter time, +02:00.
+    assert proposal.timezone[0] == "Etc/GMT-2" and 'timezone = "Etc/GMT-2"' in block
+    assert str(config.sites["sample"].timezone) == "Etc/GMT-2"
 
 
 def test_cli_init_write_appends_a_block_that_builds(site: SampleSite, tmp_path: Path) -> None:
@@ -45,6 +49,19 @@ def test_cli_init_prints_without_write(site: SampleSite, tmp_path: Path) -> None
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("# Drafted by `feedmaker init") and "[sites.127-0-0-1]" in proc.stdout
     assert not (tmp_path / "none.toml").exists()
+
+
+@pytest.mark.parametrize(("pages", "zone"), [
+    (['{"datePublished": "2022-11-20T10:00:00+03:00"}', '<time datetime="2022-11-21T09:30+0300">',
+      '<meta content="2022-11-19T08:00:00-05:00">'], "Etc/GMT-3"),
+    (['"2022-11-20T10:00:00-05:00"'], "Etc/GMT+5"),  # POSIX names count the other way round
+    (['"2022-11-20T10:00:00+05:30"'], "UTC"),  # no Etc/ zone for a half hour
+    (['"2022-11-20T10:00:00Z"', "24 Nov 2022 18:32"], "UTC"),
+])
+def test_the_zone_is_guessed_from_the_offsets_the_pages_dates_carry(pages: list[str], zone: str) -> None:
+    from feedmaker.init import guess_zone
+
+    assert guess_zone(pages)[0] == zone
 
 
 def test_helpers() -> None:
