@@ -104,6 +104,7 @@ class Store:
         self._slugs: dict[tuple[str, str], str] = {}  # (site, tag key) -> slug: fixed once given
         self._grouped = 0  # open `grouped()` blocks
         self._steps = 0  # open savepoints inside them
+        self._losses = 0  # times SQLite undid grouped work that had been reported saved
         self._group_since = 0.0
         try:
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -151,10 +152,9 @@ class Store:
         try:
             yield
         except BaseException:
-            self.db.execute("ROLLBACK")
-            self._slugs.clear()  # it may hold a slug read back from the undone transaction
+            self._undo("ROLLBACK")
             raise
-        self.db.execute("COMMIT")
+        self._commit()
 
     def _savepoint(self) -> Iterator[None]:
         self.db.execute("SAVEPOINT step")
@@ -162,9 +162,8 @@ class Store:
         try:
             yield
         except BaseException:
-            self.db.execute("ROLLBACK TO step")
-            self.db.execute("RELEASE step")
-            self._slugs.clear()
+            if not self._undo("ROLLBACK TO step", "RELEASE step"):
+                self._losses += 1  # SQLite undid the whole group's transaction, not just this step
             raise
         else:
             self.db.execute("RELEASE step")
@@ -174,26 +173,53 @@ class Store:
         if not self._steps and time.monotonic() - self._group_since > GROUP_SECONDS:
             self._commit_group()
 
+    def _undo(self, *statements: str) -> bool:
+        """Run the rollback statements; False when SQLite has already rolled the whole
+        transaction back itself (it does on a full disk or an I/O error)."""
+        self._slugs.clear()  # it may hold a slug read back from the undone work
+        if not self.db.in_transaction:
+            return False
+        for statement in statements:
+            self.db.execute(statement)
+        return True
+
+    def _commit(self) -> None:
+        """COMMIT, or roll back and raise: a failed COMMIT may leave the transaction open, and
+        every later BEGIN would fail ("cannot start a transaction within a transaction")."""
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            self._undo("ROLLBACK")
+            if self._grouped:
+                self._losses += 1
+            raise
+
     @contextmanager
     def grouped(self) -> Iterator[None]:
         """Transactions inside share commits, at most GROUP_SECONDS apart: a commit rewrites
         every index page an article touched, and one per article was a fifth of saving it.
         Everything is committed when the block ends (so what is published next is on disk);
-        a crash loses at most the last GROUP_SECONDS of saves, which are fetched again."""
+        a crash loses at most the last GROUP_SECONDS of saves, which are fetched again. If
+        SQLite undoes the group's work itself (a full disk), the block ends in StoreError, so
+        the run fails instead of carrying on as if its saves were kept."""
         if not self._grouped:
             self.db.execute("BEGIN IMMEDIATE")
             self._group_since = time.monotonic()
         self._grouped += 1
+        losses = self._losses
         try:
             yield
         finally:
             self._grouped -= 1
             self._commit_group()
+        if self._losses != losses:
+            raise StoreError(f"{self.path}: SQLite rolled back this run's saves (a full disk or "
+                             "an I/O error?); the articles are fetched again next run")
 
     def _commit_group(self) -> None:
         """Commit the group's work; begin again if another block is still grouped."""
-        if self.db.in_transaction:  # SQLite may have rolled back itself (a full disk, say)
-            self.db.execute("COMMIT")
+        if self.db.in_transaction:
+            self._commit()
         if self._grouped:
             self.db.execute("BEGIN IMMEDIATE")
             self._group_since = time.monotonic()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -148,3 +149,34 @@ def test_a_schema_4_state_file_moves_to_validators_per_site(tmp_path: Path) -> N
         tables = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         assert "validators" not in tables
         assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_saves_sqlite_undid_itself_end_the_group_in_an_error_not_silence(tmp_path: Path) -> None:
+    """SQLite rolls a whole transaction back on a full disk or an I/O error; a trigger that
+    raises ROLLBACK does the same here."""
+    from feedmaker.errors import StoreError
+
+    with Store(tmp_path / "s.sqlite") as store:
+        store.db.execute("CREATE TEMP TRIGGER full_disk BEFORE INSERT ON main.articles"
+                         " WHEN NEW.title = 'boom' BEGIN SELECT RAISE(ROLLBACK, 'disk full'); END")
+        with pytest.raises(StoreError, match="rolled back"), store.grouped():
+            store.save_article("x", _article(url=f"{URL}-1", tags=("Politics",)), now=T0)
+            with pytest.raises(sqlite3.IntegrityError, match="disk full"):
+                store.save_article("x", _article(url=f"{URL}-2", title="boom"), now=T0)
+            assert not store._slugs  # the undone tag row is not remembered
+            store.save_article("x", _article(url=f"{URL}-3", tags=("Politics",)), now=T0)
+        assert [a.url for a in store.entries("x", "all", 10)] == [f"{URL}-3"]
+        assert store.tag_names("x") == {"politics": "Politics"}
+
+
+def test_a_commit_that_fails_leaves_no_transaction_open(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.sqlite") as store:
+        store.db.execute("PRAGMA defer_foreign_keys = ON")  # the violation surfaces at COMMIT
+        with pytest.raises(sqlite3.IntegrityError), store.grouped():
+            store.save_article("x", _article(url=f"{URL}-1"), now=T0)
+            store.db.execute("INSERT INTO aliases VALUES ('x', 'https://ghost', 999)")
+        assert not store.db.in_transaction
+        store.save_article("x", _article(url=f"{URL}-2"), now=T0)
+        with store.grouped():
+            store.save_article("x", _article(url=f"{URL}-3"), now=T0)
+        assert {a.url for a in store.entries("x", "all", 10)} == {f"{URL}-2", f"{URL}-3"}
