@@ -14,6 +14,7 @@ import asyncio
 import codecs
 import os
 import re
+import ssl
 import urllib.request
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -85,16 +86,21 @@ def utf8_html(body: bytes, content_type: str | None) -> bytes:
     already is passed on as it came: handing lexbor a str costs an encode back to UTF-8, 0.13 ms
     on a 100 KB page (a quarter of the parse)."""
     text, as_sent = _decode(body, content_type)
-    return body.removeprefix(codecs.BOM_UTF8) if as_sent else text.encode()
+    if as_sent:
+        while body.startswith(codecs.BOM_UTF8):
+            body = body[3:]
+        return body
+    # A label such as utf-7 can decode to lone surrogates, which UTF-8 cannot carry.
+    return text.encode("utf-8", "replace")
 
 
 def _decode(body: bytes, content_type: str | None) -> tuple[str, bool]:
     """The text, and whether it is exactly the body (less a UTF-8 BOM) read as UTF-8."""
     if body.startswith(codecs.BOM_UTF8):
         try:
-            return body[3:].decode("utf-8"), True
+            return body[3:].decode("utf-8").lstrip("\ufeff"), True
         except UnicodeDecodeError:
-            return body[3:].decode("utf-8", errors="replace"), False
+            return body[3:].decode("utf-8", errors="replace").lstrip("\ufeff"), False
     for bom in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         if body.startswith(bom):
             return body.decode("utf-16", errors="replace").lstrip("\ufeff"), False
@@ -122,7 +128,7 @@ def _decode(body: bytes, content_type: str | None) -> tuple[str, bool]:
             continue
         try:
             text = body.decode(codec)
-        except UnicodeDecodeError:
+        except (UnicodeDecodeError, LookupError):  # LookupError: base64 and other non-text codecs
             continue
         # ASCII bytes read alike in every ASCII-compatible codec (not in UTF-16 or EBCDIC).
         return text, ascii_only and text == body.decode("ascii")
@@ -182,8 +188,12 @@ def _describe(exc: BaseException) -> str:
     """A failed exchange in words; other failures keep the library's class name, which is precise."""
     if isinstance(exc, aiohttp.ClientConnectorError):
         err = exc.os_error
-        why = os.strerror(err.errno) if isinstance(err.errno, int) and err.errno > 0 \
-            else (err.strerror or str(err))
+        if isinstance(err, ssl.SSLError):  # its errno is OpenSSL's, not the OS's
+            why = f"TLS: {getattr(err, 'reason', None) or err.strerror or err}"
+        elif isinstance(err.errno, int) and err.errno > 0:
+            why = os.strerror(err.errno)
+        else:
+            why = err.strerror or str(err)
         if isinstance(exc, aiohttp.ClientConnectorDNSError):
             return f"cannot resolve {exc.host} ({why})"
         return f"cannot connect to {exc.host}:{exc.port} ({why})"
@@ -331,9 +341,13 @@ class Fetcher:
         """The proxy the environment names for this URL (http_proxy, https_proxy, no_proxy),
         looked up once per scheme and host, as curl would use it."""
         parts = urlsplit(url)
-        key = (parts.scheme.lower(), parts.hostname or "")
+        # host:port, so that a no_proxy entry naming a port can match
+        key = (parts.scheme.lower(), parts.netloc.rpartition("@")[2].lower())
         if key not in self._proxies:
-            proxy = urllib.request.getproxies().get(key[0])
+            proxies = urllib.request.getproxies()
+            proxy = proxies.get(key[0]) or proxies.get("all")
+            if proxy is not None and not proxy.lower().startswith(("http://", "https://")):
+                proxy = None  # socks5:// and the like: aiohttp speaks HTTP proxies only
             bypass = proxy is not None and urllib.request.proxy_bypass(key[1])
             self._proxies[key] = None if bypass else proxy
         return self._proxies[key]

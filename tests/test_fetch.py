@@ -257,3 +257,46 @@ def test_fetchers_sharing_slots_keep_to_the_per_host_limit_together(
                                    for f in (a, b) for n in range(6)))
     asyncio.run(run())
     assert peak[0] == (2 if shared else 4)
+
+
+def test_tls_failures_are_worded_as_tls_not_as_the_os_errno_they_carry() -> None:
+    """An SSLError's errno is OpenSSL's: errno 1 read as "Operation not permitted" before."""
+    import ssl
+
+    import aiohttp
+    from aiohttp.client_reqrep import ConnectionKey
+
+    from feedmaker.fetch import _describe
+
+    key = ConnectionKey("a.test", 443, True, True, None, None, None)
+    error = ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")
+    text = _describe(aiohttp.ClientConnectorCertificateError(key, error))
+    assert "TLS" in text and "CERTIFICATE_VERIFY_FAILED" in text and "not permitted" not in text
+
+
+@pytest.mark.parametrize(("body", "ctype"), [
+    (b"<p>+2AA-</p>", "text/html; charset=utf-7"),  # decodes to a lone surrogate
+    (b"<meta charset=unicode_escape><p>\\ud800</p>", None),
+    (b"<meta charset=base64><p>caf\xe9</p>", None),  # not a text codec at all
+    (b"\xef\xbb\xbf\xef\xbb\xbf<p>x</p>", None),  # two BOMs
+])
+def test_odd_charset_labels_still_give_utf8_for_the_parser(body: bytes, ctype: str | None) -> None:
+    from feedmaker.fetch import decode_html, utf8_html
+
+    html = utf8_html(body, ctype)
+    html.decode("utf-8")  # valid UTF-8, whatever came in
+    assert not html.startswith(b"\xef\xbb\xbf")
+    assert html.decode().replace("?", "") == decode_html(body, ctype).replace("\ud800", "")
+
+
+def test_proxy_choice_follows_all_proxy_and_port_specific_no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("all_proxy", "http://proxy.test:3128")
+    monkeypatch.setenv("no_proxy", "a.test:8080")
+    f = Fetcher("feedmaker-test/1")
+    assert f._proxy("http://b.test/x") == "http://proxy.test:3128"
+    assert f._proxy("http://a.test:8080/x") is None
+    assert f._proxy("http://a.test:9090/x") == "http://proxy.test:3128"
+    monkeypatch.setenv("all_proxy", "socks5://proxy.test:1080")  # not an HTTP proxy: not used
+    assert Fetcher("feedmaker-test/1")._proxy("http://b.test/x") is None
