@@ -123,7 +123,8 @@ async def propose_site(url: str, *, key: str | None = None, sample: int = 10,
 
 
 # An ISO 8601 time with its UTC offset, as JSON-LD and <meta>/<time> dates carry them.
-_ISO_OFFSET = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?([+-]\d\d):?(\d\d)\b")
+# The "T" keeps out times in visible text ("2024-06-01 10:00-12:00" is a range, not -12:00).
+_ISO_OFFSET = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?([+-]\d\d):?(\d\d)\b")
 
 
 def guess_zone(pages: Sequence[str]) -> tuple[str, str]:

@@ -104,8 +104,14 @@ async def poll_site(site: SiteConfig, config: Config, store: Store, fetcher: Fet
     if progress:
         progress("articles", len(todo))
     with store.grouped():
-        await asyncio.gather(*(_fetch_article(site, store, fetcher, url, listed[url], result,
-                                              dirty, clock, progress) for url in todo))
+        # Every task runs to its end before the group commits, even if one raises: a task
+        # left running would save after the commit, and fetch after the fetcher is closed.
+        outcomes = await asyncio.gather(*(
+            _fetch_article(site, store, fetcher, url, listed[url], result, dirty, clock, progress)
+            for url in todo), return_exceptions=True)
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
     failed = len(result.article_errors)
     if failed >= MANY_FAILED and failed == len(todo):
         # Not a few dead links: every article page fails, so the site is in trouble.

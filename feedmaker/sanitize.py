@@ -186,13 +186,20 @@ def _prepare(fragment: str, base_url: str) -> str:
 
 
 def _fix_urls(root: LexborHTMLParser | LexborNode, base_url: str) -> None:
-    for link in root.css("a[href]"):
+    # A node's css() includes the node itself, but only what is inside it is content: a content
+    # rule matching an <a href="javascript:..."> must not unwrap (and so empty) the match.
+    skip = root.mem_id if isinstance(root, LexborNode) else None
+
+    def inside(css: str) -> list[LexborNode]:
+        return [node for node in root.css(css) if node.mem_id != skip]
+
+    for link in inside("a[href]"):
         _fix_link(link, base_url)
-    for image in root.css("img"):
+    for image in inside("img"):
         _fix_image(image, base_url)
-    for fallback in root.css("noscript"):
+    for fallback in inside("noscript"):
         _resolve_noscript(fallback)
-    for source in root.css("source"):
+    for source in inside("source"):
         srcset = _resolve_srcset(_first(source, _LAZY_SRCSET) or source.attrs.get("srcset"),
                                  base_url)
         if srcset:

@@ -57,6 +57,7 @@ def test_cli_init_prints_without_write(site: SampleSite, tmp_path: Path) -> None
     (['"2022-11-20T10:00:00-05:00"'], "Etc/GMT+5"),  # POSIX names count the other way round
     (['"2022-11-20T10:00:00+05:30"'], "UTC"),  # no Etc/ zone for a half hour
     (['"2022-11-20T10:00:00Z"', "24 Nov 2022 18:32"], "UTC"),
+    (["Open 2024-06-01 10:00-12:00 at the town hall"], "UTC"),  # a time range in the text
 ])
 def test_the_zone_is_guessed_from_the_offsets_the_pages_dates_carry(pages: list[str], zone: str) -> None:
     from feedmaker.init import guess_zone

@@ -195,3 +195,25 @@ def test_descendant_rules_find_what_lexbor_finds_in_the_same_order(css: str) -> 
         '<section><p class="lead">7</p><p>8</p></section><nav><a href="/">9</a></nav>'
         '<div class="more"><a>10</a></div>')
     assert [n.mem_id for n in _select_all(tree, css)] == [n.mem_id for n in tree.css(css)]
+
+
+def test_a_content_rule_matching_a_link_keeps_what_is_inside_it() -> None:
+    """Only what is inside the match is content: the matched <a> itself is not unwrapped."""
+    site = _site({"title": "h1", "content": "a.story"})
+    html = _page(body='<h1>Headline</h1><a class="story" href="javascript:void(0)"><p>'
+                      + "Long article text. " * 20 + '</p><img src="/i.jpg"></a>')
+    parsed = parse_article(html, "https://news.example.com/world/a", site)
+    assert parsed.sources["content"] == "selector a.story"
+    assert "Long article text." in (parsed.article.content or "")
+    assert 'src="https://news.example.com/i.jpg"' in (parsed.article.content or "")
+
+
+@pytest.mark.parametrize("first", ['[data-x="1]', ".share\\", ".zzz /*"])
+def test_a_remove_rule_that_would_run_on_into_the_next_is_applied_alone(first: str) -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    from feedmaker.parse import _remove
+
+    tree = LexborHTMLParser('<p class="x">a</p><aside class="ad">b</aside>')
+    _remove(tree, [first, ".ad"])
+    assert tree.css_first(".ad") is None and tree.css_first(".x") is not None
