@@ -105,11 +105,14 @@ class _Renderer:
         """Pathologically deep markup: its text as one run, without recursing further."""
         text = node.text(separator=" ")
         if text.strip():
-            self.inline_start()
-            self.content += 1
-            self.html.append(escape(text, quote=False))
-            if not self.mute:
-                self.text.append(text)
+            self.text_run(text)
+
+    def text_run(self, text: str) -> None:
+        self.inline_start()
+        self.content += 1
+        self.html.append(escape(text, quote=False))
+        if not self.mute:
+            self.text.append(text)
 
     def walk_children(self, node: LexborNode) -> None:
         for child in node.iter(include_text=True):
@@ -117,11 +120,7 @@ class _Renderer:
             if tag == "-text":
                 t = child.text_content or ""
                 if t.strip():
-                    self.inline_start()
-                    self.content += 1
-                    self.html.append(escape(t, quote=False))
-                    if not self.mute:
-                        self.text.append(t)
+                    self.text_run(t)
                 elif self.open_p or self.in_block:
                     self.html.append(" ")
                     self.text.append(" ")

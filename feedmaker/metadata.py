@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,15 +98,18 @@ def _walk(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
 
 
 def _ld_text(value: Any) -> str | None:
+    return _ld_first(value, ("name", "@value"), clean_text)
+
+
+def _ld_first(value: Any, keys: tuple[str, ...], leaf: Callable[[str], str]) -> str | None:
+    """The first non-empty `leaf(string)` in a JSON-LD value: the string itself, the first of
+    `keys` an object has, or the first item of a list that gives one."""
     if isinstance(value, str):
-        return clean_text(value) or None
+        return leaf(value) or None
     if isinstance(value, dict):
-        return _ld_text(value.get("name") or value.get("@value"))
+        return _ld_first(next((v for k in keys if (v := value.get(k))), None), keys, leaf)
     if isinstance(value, list):
-        for item in value:
-            text = _ld_text(item)
-            if text:
-                return text
+        return next((found for item in value if (found := _ld_first(item, keys, leaf))), None)
     return None
 
 
@@ -121,16 +124,7 @@ def _ld_names(value: Any) -> list[str]:
 
 
 def _ld_url(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value.strip() or None
-    if isinstance(value, dict):
-        return _ld_url(value.get("url") or value.get("contentUrl") or value.get("@id"))
-    if isinstance(value, list):
-        for item in value:
-            url = _ld_url(item)
-            if url:
-                return url
-    return None
+    return _ld_first(value, ("url", "contentUrl", "@id"), str.strip)
 
 
 _KEYWORD_SEPARATOR = re.compile(r"[,;|]")
