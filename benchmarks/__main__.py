@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import benchvenv, runs
-from .workload import SiteProcess
+from .workload import SiteProcess, work_dir
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     plan = QUICK if args.quick else FULL
     only = set(args.only) or {"extract", "cold", "morss", "big", "scaling"}
     have = benchvenv.ensure()
-    work = Path(tempfile.mkdtemp(prefix="feedmaker-bench-"))
+    work = work_dir()  # removed only at the end: see work_dir
     started = time.perf_counter()
     results: dict[str, Any] = {"plan": plan, "have": have}
     try:

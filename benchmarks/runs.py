@@ -112,7 +112,6 @@ def cold_build(articles: int, work: Path, *, warm: bool = False, long_text: bool
                 config = write_config(folder, site.url, articles)
                 runs["before_cpu"].append(child("build", {"config": str(config),
                                                           "tree": str(before)})["cpu"])
-                shutil.rmtree(folder, ignore_errors=True)
             folder = work / f"cold-{articles}-{r}"
             config = write_config(folder, site.url, articles)
             got = child("build", {"config": str(config), "floor": r == 0})
@@ -124,7 +123,6 @@ def cold_build(articles: int, work: Path, *, warm: bool = False, long_text: bool
                                     if f.is_file()) / 1e6
                 if warm:
                     out["warm"] = _warm_poll(site, config)
-            shutil.rmtree(folder, ignore_errors=True)
         out.update({k: median(v) for k, v in runs.items() if v})
         out["rounds"] = rounds
     return out
@@ -170,7 +168,6 @@ def morss_vs_feedmaker(work: Path, rounds: int, have_morss: bool) -> dict[str, A
             res["fm_publish"].append(got["publish_cpu"])
             res["fm_files"].append(got["files"])
             fm_articles = got["new"]
-            shutil.rmtree(folder, ignore_errors=True)
             if have_morss:
                 before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 t0 = time.perf_counter()
@@ -202,5 +199,4 @@ def big_state(work: Path, articles: int, tags: int, singles: int) -> dict[str, A
     out["made"] = made
     out["out_mb"] = sum(f.stat().st_size for f in (folder / "feeds").rglob("*")
                         if f.is_file()) / 1e6
-    shutil.rmtree(folder, ignore_errors=True)
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -9,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.provisional import urls as http_urls
 
+from feedmaker import urls
 from feedmaker.urls import absolute, canonical_url, host_of, same_host, url_path
 
 BASE = "https://www.site.com/news/2022/story.html"
@@ -183,3 +185,37 @@ def test_absolute_only_ever_returns_http_urls(href: str) -> None:
         assert not any(ch in result for ch in "\x00\t\n\r ")
     once = canonical_url(result or href)
     assert canonical_url(once) == once
+
+
+_link_bits = st.sampled_from([
+    "http://", "https://", "HTTP://", "//", "/", "\\", "./", "../", ".", "..", "/.", "/..", "a",
+    "B", "z9", "-", "_", "~", "a.com", "x.y.", ":", ":80", ":65536", ":0080", "@", ";", ";p=1",
+    "?", "?q=1", "&", "#", "#f", "%20", " ", "é", "[::1]", "javascript:", "mailto:",
+])
+_bases = st.sampled_from([
+    "http://h.com/a/b", "https://h.com:8443/x/", "http://H.com", "HTTPS://h.com/p?q=1#f",
+    "http://h.com./", "http://[::1]:8080/p", "ftp://h.com/", "mailto:x@h.com", "/relative",
+    " http://h.com/s ", "http://user@h.com/", "http://h.com:99999/", "http:///nohost", "",
+])
+
+
+_shaped_links = st.tuples(
+    st.sampled_from(["", "http://", "https://", "HTTP://", "//", "/"]),
+    st.sampled_from(["", "a.com", "B.x.", "h.com", "-", "[::1]", "a..b", "é.com", "u@h.com"]),
+    st.sampled_from(["", ":", ":80", ":65535", ":65536", ":0080", ":99999", ":x"]),
+    st.lists(_link_bits, max_size=5).map("".join),
+).map("".join)
+
+
+@settings(max_examples=1000)
+@given(href=st.lists(_link_bits, min_size=1, max_size=7).map("".join) | _shaped_links,
+       base=_bases)
+def test_absolute_shortcuts_agree_with_urljoin(href: str, base: str) -> None:
+    """The plain-link shortcuts in `absolute` answer exactly what the urljoin path answers."""
+    fast = absolute(href, base)
+    saved = urls._PLAIN_PATH, urls._PLAIN_ABSOLUTE
+    urls._PLAIN_PATH = urls._PLAIN_ABSOLUTE = re.compile(r"(?!)")  # type: ignore[misc]
+    try:
+        assert absolute(href, base) == fast
+    finally:
+        urls._PLAIN_PATH, urls._PLAIN_ABSOLUTE = saved  # type: ignore[misc]
