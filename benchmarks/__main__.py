@@ -108,6 +108,8 @@ def render(r: dict[str, Any], seconds: float, *, quick: bool) -> str:
         per = 1000 / plan.site
         row(f"cold build, {plan.site:,} articles: CPU s per 1,000 articles (feedmaker only,"
             f" median of {c['rounds']})", f"{c['cpu'] * per:.2f}", verdict(c["cpu"] * per <= 3, "≤ 3"))
+        if c["rounds"] > 1:  # the spread says how far this machine's noise moves the median
+            row("  each round in order, CPU s per 1,000", " ".join(f"{x * per:.2f}" for x in c["cpu_rounds"]))
         if "before_cpu" in c:
             row("  the same with the feedmaker under --before, interleaved: CPU s per 1,000"
                 " (before ÷ after)", f"{c['before_cpu'] * per:.2f} ({c['before_cpu'] / c['cpu']:.2f}×)")

@@ -106,13 +106,14 @@ def cold_build(articles: int, work: Path, *, warm: bool = False, long_text: bool
     with SiteProcess(articles, long_text=long_text) as site:
         runs: dict[str, list[float]] = {"cpu": [], "wall": [], "publish_cpu": [], "before_cpu": []}
         out: dict[str, Any] = {}
+        kind = f"{articles}-long" if long_text else str(articles)  # folders stay until the end
         for r in range(rounds):
             if before is not None:
-                folder = work / f"before-{articles}-{r}"
+                folder = work / f"before-{kind}-{r}"
                 config = write_config(folder, site.url, articles)
                 runs["before_cpu"].append(child("build", {"config": str(config),
                                                           "tree": str(before)})["cpu"])
-            folder = work / f"cold-{articles}-{r}"
+            folder = work / f"cold-{kind}-{r}"
             config = write_config(folder, site.url, articles)
             got = child("build", {"config": str(config), "floor": r == 0})
             for key in ("cpu", "wall", "publish_cpu"):
@@ -124,7 +125,7 @@ def cold_build(articles: int, work: Path, *, warm: bool = False, long_text: bool
                 if warm:
                     out["warm"] = _warm_poll(site, config)
         out.update({k: median(v) for k, v in runs.items() if v})
-        out["rounds"] = rounds
+        out["rounds"], out["cpu_rounds"] = rounds, runs["cpu"]
     return out
 
 
