@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,3 +30,13 @@ class Article:
 
     def with_(self, **changes: object) -> Article:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+class Dated(NamedTuple):
+    """What a feed needs of an entry whose bytes are already rendered: its URL (the entry's
+    key) and the dates that give the feed its `updated`."""
+
+    url: str
+    published: datetime | None
+    updated: datetime | None
+    first_seen: datetime | None

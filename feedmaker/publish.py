@@ -77,11 +77,16 @@ def _render_feeds(site: SiteConfig, config: Config, store: Store, feeds: list[st
         if found is None:
             continue
         info, _ = found
-        entries = store.entries(site.key, feed, site.max_items)
-        if not entries:  # never replace a feed by an empty one
+        members = store.members(site.key, feed, site.max_items)
+        if not members:  # never replace a feed by an empty one
             continue
-        for fmt in FORMATS:
-            written += batch.write(f"{info.path}.{fmt}", RENDERERS[fmt](info, entries, cache))
+        with cache.holding():
+            # Full rows only for entries not rendered yet: most were, for an earlier feed.
+            known = {i: d for i, url in members if (d := cache.dated(url))}
+            full = store.articles([i for i, _ in members if i not in known])
+            entries = [known.get(i) or full[i] for i, _ in members]
+            for fmt in FORMATS:
+                written += batch.write(f"{info.path}.{fmt}", RENDERERS[fmt](info, entries, cache))
     return written
 
 

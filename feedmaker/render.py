@@ -16,13 +16,14 @@ import functools
 import json
 import mimetypes
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from . import __version__
 from .dates import rfc822, rfc3339
-from .model import Article
+from .model import Article, Dated
 from .sanitize import xml_bytes
 
 GENERATOR_URI = "https://github.com/feedmaker/feedmaker"
@@ -66,34 +67,62 @@ class EntryCache:
     largest: int = 32 * 1024
     entries: OrderedDict[tuple[str, str], bytes] = field(default_factory=OrderedDict)
     size: int = 0
+    dates: dict[str, Dated] = field(default_factory=dict)  # of the entries cached
+    _held: int = 0
 
-    def get(self, fmt: str, a: Article, make: Callable[[Article, Mapping[str, str]], str]) -> bytes:
+    def get(self, fmt: str, a: Article | Dated,
+            make: Callable[[Article, Mapping[str, str]], str]) -> bytes:
         key = (fmt, a.url)
         data = self.entries.get(key)
         if data is not None:
             self.entries.move_to_end(key)
             return data
+        if isinstance(a, Dated):  # `holding` keeps what `dated` found: this is a caller's bug
+            raise LookupError(f"no {fmt} entry cached for {a.url}")
         # Stored text is XML-safe already (parse cleans every field); this is the last guard.
         data = xml_bytes(make(a, self.section_titles))
         if len(data) > self.largest:
             return data
         self.entries[key] = data
         self.size += len(data)
-        while self.size > self.budget and len(self.entries) > 1:
-            _, old = self.entries.popitem(last=False)
-            self.size -= len(old)
+        self.dates[a.url] = Dated(a.url, a.published, a.updated, a.first_seen)
+        if not self._held:
+            self._evict()
         return data
 
+    def dated(self, url: str) -> Dated | None:
+        """The entry's dates if it is cached in every format, else None."""
+        found = self.dates.get(url)
+        return found if found and all((fmt, url) in self.entries for fmt in FORMATS) else None
 
-def published_of(a: Article) -> datetime:
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """Nothing is evicted inside: what `dated` found stays until the feed is assembled (the
+        budget may be passed by one feed's entries meanwhile)."""
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+            if not self._held:
+                self._evict()
+
+    def _evict(self) -> None:
+        while self.size > self.budget and len(self.entries) > 1:
+            (_, url), old = self.entries.popitem(last=False)
+            self.size -= len(old)
+            self.dates.pop(url, None)  # one format gone: `dated` says no from now on
+
+
+def published_of(a: Article | Dated) -> datetime:
     return a.published or a.first_seen or EPOCH
 
 
-def updated_of(a: Article) -> datetime:
+def updated_of(a: Article | Dated) -> datetime:
     return max(a.updated or published_of(a), published_of(a))
 
 
-def feed_updated(entries: Sequence[Article]) -> datetime:
+def feed_updated(entries: Sequence[Article | Dated]) -> datetime:
     return max((updated_of(a) for a in entries), default=EPOCH)
 
 
@@ -183,7 +212,7 @@ def rss_item(a: Article, section_titles: Mapping[str, str]) -> str:
     return "".join(parts)
 
 
-def render_atom(info: FeedInfo, entries: Sequence[Article], cache: EntryCache | None = None) -> bytes:
+def render_atom(info: FeedInfo, entries: Sequence[Article | Dated], cache: EntryCache | None = None) -> bytes:
     cache = cache or EntryCache()
     head = (
         '<?xml version="1.0" encoding="utf-8"?>\n'
@@ -198,7 +227,7 @@ def render_atom(info: FeedInfo, entries: Sequence[Article], cache: EntryCache | 
     return _head(head) + b"".join(cache.get("atom", a, atom_entry) for a in entries) + b"</feed>\n"
 
 
-def render_rss(info: FeedInfo, entries: Sequence[Article], cache: EntryCache | None = None) -> bytes:
+def render_rss(info: FeedInfo, entries: Sequence[Article | Dated], cache: EntryCache | None = None) -> bytes:
     cache = cache or EntryCache()
     head = (
         '<?xml version="1.0" encoding="utf-8"?>\n'
@@ -235,7 +264,7 @@ def json_item(a: Article, section_titles: Mapping[str, str]) -> str:
     return json.dumps(item, ensure_ascii=False)
 
 
-def render_json(info: FeedInfo, entries: Sequence[Article], cache: EntryCache | None = None) -> bytes:
+def render_json(info: FeedInfo, entries: Sequence[Article | Dated], cache: EntryCache | None = None) -> bytes:
     """JSON Feed 1.1 (https://jsonfeed.org/version/1.1)."""
     cache = cache or EntryCache()
     head = {

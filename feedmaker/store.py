@@ -11,7 +11,7 @@ import functools
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -346,11 +346,25 @@ class Store:
 
     def entries(self, site: str, feed: str, limit: int) -> list[Article]:
         """The newest `limit` articles of a feed, newest first (ties broken by id for stable output)."""
-        rows = self.db.execute(
-            "SELECT a.* FROM memberships m JOIN articles a ON a.id = m.article_id"
+        return list(self.articles([i for i, _ in self.members(site, feed, limit)]).values())
+
+    def members(self, site: str, feed: str, limit: int) -> list[tuple[int, str]]:
+        """(id, url) of `entries`, without reading their text: publishing renders an article
+        once and reuses the bytes in its ~6 feeds, so most entries need no full row."""
+        return self.db.execute(
+            "SELECT a.id, a.url FROM memberships m JOIN articles a ON a.id = m.article_id"
             " WHERE m.site = ? AND m.feed = ? ORDER BY m.sort_key DESC, m.article_id DESC LIMIT ?",
-            (site, feed, limit))
-        return [_article(r) for r in rows]
+            (site, feed, limit)).fetchall()
+
+    def articles(self, ids: Sequence[int]) -> dict[int, Article]:
+        """Articles by id, in the order of `ids` (unknown ids left out)."""
+        found: dict[int, Article] = {}
+        for start in range(0, len(ids), 500):  # under SQLite's bound-parameter limit
+            chunk = ids[start:start + 500]
+            rows = self.db.execute(
+                f"SELECT * FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            found.update((r["id"], _article(r)) for r in rows)
+        return {i: found[i] for i in ids if i in found}
 
     def feeds(self, site: str) -> list[str]:
         # A skip scan over the (site, feed, ...) index: one seek per feed, where DISTINCT would

@@ -329,3 +329,49 @@ def test_a_site_added_later_on_the_same_pages_gets_every_article(site: SampleSit
     assert got == want and len(got) >= 30
     # and the first site still polls conditionally
     assert site.count(status=304) >= 4
+
+
+@pytest.mark.parametrize("budget", [1, 40_000])
+def test_entries_reused_across_feeds_give_the_same_bytes(site: SampleSite, config_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         budget: int) -> None:
+    """Publishing reads full rows only for entries it has not rendered yet. With a cache too
+    small for a site's entries (evictions inside a feed, entries rendered again), every file is
+    byte for byte what an unbounded cache writes."""
+    import dataclasses
+    import functools
+
+    from feedmaker import publish
+    from feedmaker.render import EntryCache
+    from feedmaker.store import Store
+
+    _build(config_path)
+    config = load_config(config_path)
+    sample = config.sites["sample"]
+    reused = []
+    real_articles = Store.articles
+
+    def counting(self: Store, ids: list[int]) -> dict[int, object]:
+        reused.append(len(ids))
+        return real_articles(self, ids)  # type: ignore[return-value]
+
+    monkeypatch.setattr(Store, "articles", counting)
+    outputs = {}
+    for label, cache in (("unbounded", functools.partial(EntryCache, budget=1 << 40)),
+                         ("small", functools.partial(EntryCache, budget=budget))):
+        out = config_path.parent / label
+        monkeypatch.setattr(publish, "EntryCache", cache)
+        with Store(config.state) as store:
+            feeds = store.feeds("sample")
+            written = publish.publish_site(sample, dataclasses.replace(config, out_dir=out),
+                                           store, feeds)
+            members = [m for f in feeds for m in store.members("sample", f, sample.max_items)]
+        assert written == 3 * len(feeds)
+        outputs[label] = _snapshot(out)
+        loaded, reused[:] = sum(reused), []
+        if label == "unbounded":  # each article read once, however many feeds it is in
+            assert loaded == len(set(members)) < len(members)
+        else:
+            assert loaded > len(set(members))  # evicted entries were read and rendered again
+    assert {k: v[0] for k, v in outputs["small"].items()} == \
+        {k: v[0] for k, v in outputs["unbounded"].items()}
