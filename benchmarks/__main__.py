@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import benchvenv, runs
-from .workload import SiteProcess, work_dir
+from .workload import SETTLE_SECONDS, SiteProcess, cleaned, settle, work_dir
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     only = set(args.only) or {"extract", "cold", "morss", "big", "scaling"}
     have = benchvenv.ensure()
     work = work_dir()  # removed only at the end: see work_dir
+    settled = settle(wait=not args.quick)
     started = time.perf_counter()
-    results: dict[str, Any] = {"plan": plan, "have": have}
+    results: dict[str, Any] = {"plan": plan, "have": have, "settled": settled}
     try:
         if "extract" in only:
             step("extraction")
@@ -72,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
                     runs.cold_build(n, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        cleaned()
     print(render(results, time.perf_counter() - started, quick=args.quick))
     return 0
 
@@ -177,6 +179,10 @@ def render(r: dict[str, Any], seconds: float, *, quick: bool) -> str:
             base = base or per
             row(f"scaling: cold build of {n:,} articles, CPU s per 1,000 (× smallest)",
                 f"{per:.2f} ({per / base:.2f}×)", "linear")
+    row("seconds since the previous run deleted its files (benchmarks.workload.settle)",
+        "no earlier run" if r["settled"] == float("inf") else f"{r['settled']:.0f}",
+        "settled" if r["settled"] >= SETTLE_SECONDS else
+        f"< {SETTLE_SECONDS}: creating files may cost more than usual")
     width = max(len(x[0]) for x in rows) if rows else 10
     lines = [f"{'figure':<{width}}  {'value':>24}  floor",
              "-" * (width + 40)]

@@ -8,6 +8,8 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from sample_site.generate import PAGE_SIZE, SECTIONS
@@ -72,6 +74,31 @@ def work_dir() -> Path:
     except OSError:
         pass
     return path
+
+
+SETTLE_SECONDS = 300  # how long the recently-deleted scan (see `work_dir`) can last
+_CLEANED = ROOT / ".bench-cache" / "last-cleanup"
+
+
+def settle(wait: bool, say: Callable[[str], object] = print) -> float:
+    """Seconds since the previous run deleted its files, after waiting (if `wait`) until that is
+    SETTLE_SECONDS: until then, creating files pays for scanning past those inodes (`work_dir`)."""
+    try:
+        age = time.time() - _CLEANED.stat().st_mtime
+    except FileNotFoundError:
+        return float("inf")
+    if wait and age < SETTLE_SECONDS:
+        say(f"... the previous run deleted its files {age:.0f} s ago; waiting "
+            f"{SETTLE_SECONDS - age:.0f} s, until creating files costs what it usually does")
+        time.sleep(SETTLE_SECONDS - age)
+        return float(SETTLE_SECONDS)
+    return age
+
+
+def cleaned() -> None:
+    """Note that a run has just deleted its work folder (see `settle`)."""
+    _CLEANED.parent.mkdir(exist_ok=True)
+    _CLEANED.touch()
 
 
 class SiteProcess:
