@@ -253,7 +253,6 @@ class Store:
               listed_title: str | None, now: datetime) -> Saved:
         row = self.db.execute("SELECT * FROM articles WHERE site = ? AND url = ?",
                               (site, a.url)).fetchone()
-        new_digest = digest(a)
         section_names = list(dict.fromkeys(sections))
         recategorized = False
         if row is None:
@@ -265,13 +264,14 @@ class Store:
                 (site, a.url, a.title, a.author, _iso(a.published), _iso(a.updated), a.summary,
                  a.image, a.content, json.dumps(list(a.tags), ensure_ascii=False),
                  json.dumps(section_names, ensure_ascii=False), _iso(first_seen), _iso(now),
-                 listed_title, new_digest))
+                 listed_title, LATER))
             article_id = cur.lastrowid
             changed, new = True, True
         else:
             article_id = row["id"]
             new = False
-            changed = not same_digest(row["digest"], a, new_digest)
+            new_digest = digest(a)
+            changed = not same_digest(_stored_digest(row), a, new_digest)
             old_sections = json.loads(row["sections"])
             section_names = list(dict.fromkeys([*old_sections, *section_names]))
             # Tags and sections are an entry's categories: a change shows in all its feeds.
@@ -507,6 +507,16 @@ class Store:
 def _sections(stored: str) -> tuple[str, ...]:
     """Stored section lists take few distinct values ('["health"]'): decoded once each."""
     return tuple(json.loads(stored))
+
+
+# A new article's digest is left for its first re-fetch (`_stored_digest`): most articles are
+# never fetched again, and the digest was a fifth of saving one.
+LATER = ""
+
+
+def _stored_digest(row: sqlite3.Row) -> str:
+    return str(row["digest"]) or digest(Article(url=row["url"], title=row["title"],
+                                                summary=row["summary"], content=row["content"]))
 
 
 def _article(r: sqlite3.Row) -> Article:

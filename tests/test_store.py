@@ -45,6 +45,20 @@ def test_digests_ignore_markup_and_entities_but_not_words() -> None:
         digest(_article(content="<p>Fish &amp; chips</p>"))
 
 
+def test_a_new_articles_digest_is_made_at_its_first_refetch_and_still_sees_edits(
+        tmp_path: Path) -> None:
+    with Store(tmp_path / "s.sqlite") as store:
+        store.save_article("x", _article(), sections=["world"], now=T0)
+        assert store.db.execute("SELECT digest FROM articles").fetchone()[0] == ""  # not yet
+        # Markup-only differences are no edit, measured against the stored body.
+        same = _article(content=_article().content.replace("<p>", '<p class="lead">'))  # type: ignore[union-attr]
+        assert not store.save_article("x", same, now=T0 + timedelta(hours=1)).changed
+        assert store.db.execute("SELECT digest FROM articles").fetchone()[0] == digest(same)
+        store.save_article("x", _article(url=URL + "-2", title="Other"), now=T0)
+        edited = _article(url=URL + "-2", title="Other", content="<p>Other words</p>")
+        assert store.save_article("x", edited, now=T0 + timedelta(hours=2)).changed
+
+
 def test_a_state_file_with_old_digests_sees_no_edits_and_moves_to_new_ones(tmp_path: Path) -> None:
     with Store(tmp_path / "s.sqlite") as store:
         store.save_article("x", _article(), sections=["world"], now=T0)
