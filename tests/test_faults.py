@@ -502,3 +502,28 @@ def test_every_new_article_failing_fails_the_run(world: World) -> None:
     world.site.clear_faults()
     assert world.build().ok
     assert {world.url(p) for p in paths} <= world.ids()
+
+
+def test_a_failing_error_handler_lets_the_other_articles_finish_and_be_kept(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One article fails and recording its failure fails too (a database error in the error
+    handler): the site's poll fails, but every other article task runs to its end and is
+    committed first. A task left running would have been cancelled with its article unsaved,
+    or would have saved after the commit."""
+    import sqlite3
+
+    from feedmaker.store import Store
+
+    bad, slow = world.publish("health"), world.publish("health")
+    world.site.set_fault(bad, "status", code=500)
+    world.site.set_fault(slow, "slow", seconds=1.0)  # still on the wire when `bad` fails
+
+    def failing(self: Store, *args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(Store, "record_failure", failing)
+    result = world.build()
+    assert any("disk I/O error" in p for p in result.problems), result.problems
+    with Store(world.config.parent / "feedmaker.sqlite") as store:
+        assert store.known("sample", [world.url(slow)]), "the slow article was not kept"
+        assert not store.known("sample", [world.url(bad)])
