@@ -42,8 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     plan = QUICK if args.quick else FULL
     only = set(args.only) or {"extract", "cold", "morss", "big", "scaling"}
     have = benchvenv.ensure()
-    work = work_dir()  # removed only at the end: see work_dir
     settled = settle(wait=not args.quick)
+    work = work_dir()  # removed only at the end: see work_dir
     started = time.perf_counter()
     results: dict[str, Any] = {"plan": plan, "have": have, "settled": settled}
     try:

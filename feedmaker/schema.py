@@ -84,4 +84,10 @@ MIGRATIONS: tuple[str, ...] = (
     );
     DROP TABLE validators;
     """,
+    # No table changes: an article's digest may now be "" until its first re-fetch (store.LATER),
+    # which an older feedmaker would read as an edit of every article. The version bump makes
+    # it refuse the file instead.
+    """
+    SELECT 1;
+    """,
 )

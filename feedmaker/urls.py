@@ -49,7 +49,8 @@ def absolute(href: str | None, base: str) -> str | None:
         origin = _origin(base)
         if origin is not None:
             return origin + link
-    elif (plain := _PLAIN_ABSOLUTE.fullmatch(link)) is not None and _valid_port(plain[1]):
+    elif (plain := _PLAIN_ABSOLUTE.fullmatch(link)) is not None and _valid_port(plain[1]) \
+            and _origin(base) is not None:  # urljoin would refuse a base it cannot split
         return link
     return _resolve(link, base)
 
@@ -78,7 +79,7 @@ _REST = r"(?:\?[^#]+)?(?:#.+)?"
 _PLAIN_PATH = re.compile(_PATH + _REST)
 # The same after a lowercase web scheme and a plain ASCII host: urljoin hands it back unchanged.
 _PLAIN_ABSOLUTE = re.compile(
-    r"https?://[A-Za-z0-9.-]*[A-Za-z0-9-][A-Za-z0-9.-]*(:\d*)?" rf"(?:{_PATH})?{_REST}")
+    r"https?://[A-Za-z0-9.-]*[A-Za-z0-9-][A-Za-z0-9.-]*(:[0-9]*)?" rf"(?:{_PATH})?{_REST}")
 
 
 def _valid_port(port: str | None) -> bool:

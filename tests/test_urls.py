@@ -196,13 +196,14 @@ _bases = st.sampled_from([
     "http://h.com/a/b", "https://h.com:8443/x/", "http://H.com", "HTTPS://h.com/p?q=1#f",
     "http://h.com./", "http://[::1]:8080/p", "ftp://h.com/", "mailto:x@h.com", "/relative",
     " http://h.com/s ", "http://user@h.com/", "http://h.com:99999/", "http:///nohost", "",
+    "http://[::1/p", "http://a]b/", "http://[xyz]/", "http://h℀.com/", "http://h.com:٨٠/",
 ])
 
 
 _shaped_links = st.tuples(
     st.sampled_from(["", "http://", "https://", "HTTP://", "//", "/"]),
     st.sampled_from(["", "a.com", "B.x.", "h.com", "-", "[::1]", "a..b", "é.com", "u@h.com"]),
-    st.sampled_from(["", ":", ":80", ":65535", ":65536", ":0080", ":99999", ":x"]),
+    st.sampled_from(["", ":", ":80", ":65535", ":65536", ":0080", ":99999", ":x", ":٨٠", ":８"]),
     st.lists(_link_bits, max_size=5).map("".join),
 ).map("".join)
 
