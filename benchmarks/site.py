@@ -16,4 +16,4 @@ from sample_site import generate, server
 
 if __name__ == "__main__":
     generate.body = generate.long_body  # build_big_catalog looks `body` up when called
-    server.main(["--port", "0", "--articles", sys.argv[1]])
+    server.main(["--port", "0", "--prerender", "--articles", sys.argv[1]])

@@ -111,10 +111,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def serve(self) -> None:
         site = self.server.site
-        page = site._resolve(self.path)
+        page, etag = site._page(self.path)
         headers = {"Content-Type": page.content_type, **page.headers}
-        if page.status == 200 and page.modified is not None:
-            etag = '"' + hashlib.sha1(page.body).hexdigest()[:20] + '"'
+        if etag is not None and page.modified is not None:
             modified = site._validators.stamp(self.path, etag, page.modified)
             headers["ETag"] = etag
             headers["Last-Modified"] = format_datetime(modified, usegmt=True)
@@ -213,6 +212,7 @@ class SampleSite:
         self._faults: list[Fault] = []
         self._validators = _Validators()
         self._renames: tuple[tuple[bytes, bytes], ...] = ()
+        self._rendered: dict[str, tuple[Page, str | None]] | None = None  # see prerender
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self) -> SampleSite:
@@ -266,25 +266,61 @@ class SampleSite:
             page = replace(page, body=body, html=None if page.html is None else body.decode())
         return page
 
+    def _page(self, target: str) -> tuple[Page, str | None]:
+        """The page at `target` and its ETag (200 pages with a content date only)."""
+        if self._rendered is not None and (known := self._rendered.get(target)) is not None:
+            return known
+        page = self._resolve(target)
+        etag = '"' + hashlib.sha1(page.body).hexdigest()[:20] + '"' \
+            if page.status == 200 and page.modified is not None else None
+        if self._rendered is not None:
+            self._rendered[target] = page, etag
+        return page, etag
+
+    def prerender(self) -> int:
+        """Render robots.txt, every section page and every story now (the site must be started),
+        and from then on serve each page from memory until the site changes. For benchmarks:
+        generating a 100 KB page costs this process ~1 ms of CPU, and on a two-core machine that
+        work competes with the client being measured (its CPU read ~6 % higher in an A/B).
+        Returns the number of pages rendered."""
+        self._rendered = {}
+        cat = self.catalog
+        targets = ["/robots.txt"]
+        for key, section in cat.sections.items():
+            targets += [section.path] + [f"{section.path}?page={n}"
+                                         for n in range(2, cat.pages(key) + 1)]
+        targets += [story.path for story in cat.stories()]
+        for target in targets:
+            self._page(target)
+        return len(targets)
+
+    def _changed(self) -> None:
+        if self._rendered is not None:
+            self._rendered = {}  # rendered again on demand
+
     def redesign(self, renames: Iterable[tuple[bytes, bytes]] = ()) -> None:
         """Serve every HTML page with these byte replacements (class names, say), as after a
         site redesign; the changed bytes get new ETags. `redesign()` undoes it."""
         self._renames = tuple(renames)
+        self._changed()
 
     # -- content -------------------------------------------------------------------------------
     def publish(self, section: str, title: str, tags: list[str], *, body: str | None = None,
                 date: datetime | None = None, author: str | None = None,
                 summary: str | None = None) -> str:
         """Add a story at the top of `section` (key, name or path); returns its path."""
+        self._changed()
         return self.catalog.publish(section, title, tags, body=body, date=date, author=author,
                                     summary=summary)
 
     def edit(self, path: str, *, title: str | None = None, body: str | None = None,
              summary: str | None = None, tags: list[str] | None = None) -> None:
+        self._changed()
         self.catalog.edit(path, title=title, body=body, summary=summary, tags=tags)
 
     def remove_from_listing(self, path: str) -> None:
         """Take the story off every section page; its own page stays up."""
+        self._changed()
         self.catalog.remove_from_listing(path)
 
     def article_paths(self, section: str | None = None) -> list[str]:
@@ -355,8 +391,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8001)
     parser.add_argument("--articles", type=int, default=None, help="generate a big site")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--prerender", action="store_true",
+                        help="render every page at start and serve them from memory (benchmarks)")
     args = parser.parse_args(argv)
     site = SampleSite(args.port, articles=args.articles, seed=args.seed).start()
+    if args.prerender:  # after start: pages name the site's origin, which needs the port
+        site.prerender()
     print(site.url, flush=True)
     try:
         threading.Event().wait()

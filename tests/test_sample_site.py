@@ -438,3 +438,23 @@ def test_big_site_is_deterministic() -> None:
         assert get(a, "/news/health").headers["etag"] == get(b, "/news/health").headers["etag"]
     with SampleSite(articles=200, seed=2) as c:
         assert c.article_paths()[::20] != paths
+
+
+def test_prerendered_pages_are_the_pages_and_follow_changes() -> None:
+    """`prerender` (for benchmarks) serves what the site would generate, validators included,
+    and a change to the site is served at once."""
+    import httpx
+
+    with SampleSite(articles=300) as live, SampleSite(articles=300).start() as cached:
+        assert cached.prerender() > 300  # every story, section page and robots.txt
+        section = live.article_paths("health")[0].rsplit("/", 1)[0]
+        for path in ["/robots.txt", section, f"{section}?page=2", *live.article_paths()[:5]]:
+            a, b = httpx.get(live.url.rstrip("/") + path), httpx.get(cached.url.rstrip("/") + path)
+            port_free = (a.content.replace(str(live.port).encode(), b"PORT"),
+                         b.content.replace(str(cached.port).encode(), b"PORT"))
+            assert a.status_code == b.status_code == 200 and port_free[0] == port_free[1], path
+            again = httpx.get(cached.url.rstrip("/") + path,
+                              headers={"If-None-Match": b.headers.get("etag", "")})
+            assert again.status_code == (304 if "etag" in b.headers else 200), path
+        new = cached.publish("health", "A story published after the prerender", ["Health"])
+        assert new in httpx.get(cached.url.rstrip("/") + section).text
