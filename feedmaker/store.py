@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from .digest import digest, same_digest
 from .errors import StoreError
@@ -228,10 +229,7 @@ class Store:
     def known(self, site: str, urls: Iterable[str]) -> dict[str, Known]:
         """Map each given URL (canonical or alias) that the store has seen to what it knows."""
         found: dict[str, Known] = {}
-        urls = list(urls)
-        for i in range(0, len(urls), 500):
-            chunk = urls[i:i + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _batches(list(urls)):
             rows = self.db.execute(
                 f"SELECT al.url AS alias, a.url, a.listed_title, a.fetched FROM aliases al "
                 f"JOIN articles a ON a.id = al.article_id WHERE al.site = ? AND al.url IN ({marks})",
@@ -359,10 +357,8 @@ class Store:
     def articles(self, ids: Sequence[int]) -> dict[int, Article]:
         """Articles by id, in the order of `ids` (unknown ids left out)."""
         found: dict[int, Article] = {}
-        for start in range(0, len(ids), 500):  # under SQLite's bound-parameter limit
-            chunk = ids[start:start + 500]
-            rows = self.db.execute(
-                f"SELECT * FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+        for chunk, marks in _batches(ids):
+            rows = self.db.execute(f"SELECT * FROM articles WHERE id IN ({marks})", chunk)
             found.update((r["id"], _article(r)) for r in rows)
         return {i: found[i] for i in ids if i in found}
 
@@ -507,6 +503,14 @@ class Store:
 def _sections(stored: str) -> tuple[str, ...]:
     """Stored section lists take few distinct values ('["health"]'): decoded once each."""
     return tuple(json.loads(stored))
+
+
+def _batches(items: Sequence[Any]) -> Iterator[tuple[Sequence[Any], str]]:
+    """`items` in slices small enough for one `IN (?,?,...)` (under SQLite's parameter limit),
+    each with its placeholders."""
+    for start in range(0, len(items), 500):
+        chunk = items[start:start + 500]
+        yield chunk, ",".join("?" * len(chunk))
 
 
 # A new article's digest is left for its first re-fetch (`_stored_digest`): most articles are
