@@ -66,13 +66,13 @@ def main() -> None:
             agree["date = URL date (±1 day)"] += abs(
                 (art.published.astimezone(UTC).date() - art.published.replace(
                     year=int(m[1]), month=int(m[2]), day=int(m[3])).date()).days) <= 1
-        if art.author:
+        if art.authors:
             body = tree.body.text(separator=" ") if tree.body is not None else ""
             agree["authors"] += 1
             agree["author shown on page"] += all(
                 part.split()[-1].casefold() in body.casefold()
-                for part in art.author.split(",") if part.split())
-        rows.append((url, art.title, art.published, art.author, art.tags[:4], h1_text))
+                for part in art.authors)
+        rows.append((url, art.title, art.published, art.authors, art.tags[:4], h1_text))
     n = len(rows)
     print(f"{n} pages\n\nfill rates (source: pages)")
     for f, counts in fill.items():

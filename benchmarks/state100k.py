@@ -30,7 +30,7 @@ def make_article(i: int, rng: random.Random, tags: list[str], base: str) -> Arti
     paras = "".join(f"<p>{' '.join(rng.choices(_WORDS, k=70)).capitalize()}.</p>" for _ in range(5))
     when = START - timedelta(minutes=7 * i)
     title = f"Story {i}: {' '.join(rng.choices(_WORDS, k=6))}"
-    return Article(url=f"{base}news/story-{i}", title=title, author=f"Author {i % 40}",
+    return Article(url=f"{base}news/story-{i}", title=title, authors=(f"Author {i % 40}",),
                    published=when, updated=when, summary=title + ", our correspondent reports.",
                    image=f"{base}images/{i}.jpg", content=paras,
                    tags=tuple(rng.sample(tags, rng.randint(2, 6))))

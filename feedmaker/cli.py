@@ -148,15 +148,16 @@ def _print_check(report: CheckReport, echo: Callable[[str], None]) -> None:
         return
     a, sources = report.parsed.article, report.parsed.sources
     rows: list[tuple[str, str, str]] = [("id", a.url, "canonical URL")]
-    for name in ("title", "author", "published", "updated", "summary", "image", "tags", "content"):
-        value = getattr(a, name)
-        source = sources.get(name, "")
+    for name in ("title", "author", "published", "updated", "summary", "image", "tags", "content",
+                 "language"):
+        value = getattr(a, "authors" if name == "author" else name)
+        source = sources.get(name, "page" if name == "language" else "")
         if name == "published" and value is None:
             value, source = "(none on the page)", "first-seen"
         if name == "content" and value:
             value = f"{len(value)} chars of HTML: {value[:80]}…"
-        if name == "tags":
-            value = ", ".join(value)
+        if name in ("tags", "author"):
+            value = " | ".join(value)
         if value is not None and name in ("published", "updated") and not isinstance(value, str):
             value = value.isoformat()
         rows.append((name, str(value or "—"), source or "(not found)"))

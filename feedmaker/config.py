@@ -15,6 +15,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .dates import parse_tz
 from .errors import ConfigError
+from .metadata import normal_language
 
 DEFAULT_USER_AGENT = "feedmaker/0.1 (+https://github.com/feedmaker/feedmaker)"
 FIELDS = ("title", "content", "summary", "author", "published", "updated", "image", "tags")
@@ -60,6 +61,7 @@ class SiteConfig:
     refetch_after: float | None = None  # seconds; a known article older than this is re-checked
     allowed_hosts: tuple[str, ...] = ()  # other hosts redirects and articles may lead to
     user_agent: str | None = None
+    language: str | None = None  # BCP 47; else each feed takes its articles' language
 
     @property
     def host(self) -> str:
@@ -225,11 +227,15 @@ def _site(r: _Reader, key: str) -> SiteConfig:
             raise r.error(f"allowed_hosts[{i}]", f"expected a host name like 'cdn.example.com', got {host!r}")
     hosts = tuple(h.lower() for h in hosts)
     user_agent = _user_agent(r, None)
+    language = r.get("language", str, None)
+    if language is not None and normal_language(language) is None:
+        raise r.error("language", f"expected a language tag like 'en' or 'pt-BR', got {language!r}")
     site = SiteConfig(
         key=key, name=r.get("name", str, key), url=url, sections=sections, timezone=tz,
         interval=_duration(r, "interval", 900.0), max_items=max_items, pages=pages,
         links=links, article=rules, remove=remove, refetch_after=refetch,
         allowed_hosts=hosts, user_agent=user_agent,
+        language=normal_language(language) if language is not None else None,
     )
     r.finish()
     return site

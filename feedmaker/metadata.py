@@ -155,8 +155,8 @@ def ld_description(m: PageMeta) -> str | None:
     return _ld_text(m.ld.get("description"))
 
 
-def ld_author(m: PageMeta) -> str | None:
-    return ", ".join(dict.fromkeys(_ld_names(m.ld.get("author")))) or None
+def ld_author(m: PageMeta) -> list[str] | None:
+    return _ld_names(m.ld.get("author")) or None
 
 
 def ld_published(m: PageMeta) -> str | None:
@@ -212,6 +212,9 @@ def og_description(m: PageMeta) -> str | None:
 
 
 _BYLINE = re.compile(r"^\s*(by|written by)\s+", re.I)
+# Between names in a byline: "A, B and C", "A & B", "A; B". Only whole words, so "Anderson"
+# and "Andrea" stay whole.
+_AUTHOR_SEPARATOR = re.compile(r"\s*(?:[,;&]|\band\b|\bund\b)\s*", re.I)
 
 
 def strip_byline(text: str) -> str:
@@ -219,11 +222,17 @@ def strip_byline(text: str) -> str:
     return _BYLINE.sub("", clean_text(text))
 
 
-def og_author(m: PageMeta) -> str | None:
+def split_authors(text: str) -> list[str]:
+    """"By Jane Roe and John Doe" -> ["Jane Roe", "John Doe"]."""
+    return [name for part in _AUTHOR_SEPARATOR.split(strip_byline(text)) if (name := part.strip())]
+
+
+def og_author(m: PageMeta) -> list[str] | None:
     for key in ("article:author", "author", "dc.creator", "byl", "parsely-author", "sailthru.author"):
-        value = m.first(key)
-        if value and not value.startswith(("http:", "https:")):
-            return strip_byline(value)
+        names = [n for value in m.meta.get(key, ()) if not value.startswith(("http:", "https:"))
+                 for n in split_authors(value)]
+        if names:
+            return names
     return None
 
 
@@ -255,10 +264,34 @@ def _node_text(m: PageMeta, css: str) -> str | None:
     return clean_text(node.text(separator=" ")) or None if node else None
 
 
-def md_author(m: PageMeta) -> str | None:
+def md_author(m: PageMeta) -> list[str] | None:
     text = _node_text(m, '[itemprop="author"] [itemprop="name"], [itemprop="author"], a[rel~="author"], '
                          '.byline a, .author a, .byline, .author-name')
-    return strip_byline(text) if text else None
+    return split_authors(text) or None if text else None
+
+
+_LANGUAGE = re.compile(r"^([a-z]{2,3})((?:-[a-z0-9]{1,8})*)$", re.I)
+
+
+def language(m: PageMeta) -> str | None:
+    """The page's language as a BCP 47 tag: <html lang>, else JSON-LD inLanguage, else
+    og:locale ("pt_BR" -> "pt-BR")."""
+    root = m.tree.css_first("html")
+    for raw in (root.attributes.get("lang") if root is not None else None,
+                _ld_text(m.ld.get("inLanguage")), m.first("og:locale", "language", "dc.language")):
+        tag = normal_language(raw or "")
+        if tag:
+            return tag
+    return None
+
+
+def normal_language(raw: str) -> str | None:
+    """"EN_us" -> "en-US"; None for anything that is not a language tag."""
+    found = _LANGUAGE.match(raw.strip().replace("_", "-"))
+    if found is None or found[1].lower() in ("und", "xx", "zxx"):
+        return None
+    subtags = [t.upper() if len(t) == 2 else t.lower() for t in found[2].split("-")[1:]]
+    return "-".join([found[1].lower(), *subtags])
 
 
 def md_published(m: PageMeta) -> str | None:

@@ -13,12 +13,13 @@ class Article:
 
     `url` is the canonical URL (tracking parameters and fragment removed) and is the entry id.
     Datetimes are timezone-aware UTC. `content` is sanitized HTML with absolute URLs;
-    `summary` is plain text.
+    `summary` is plain text. `authors` holds one name per person or agency; `language` is a
+    BCP 47 tag ("en", "pt-BR") from the page, when it says.
     """
 
     url: str
     title: str
-    author: str | None = None
+    authors: tuple[str, ...] = ()
     published: datetime | None = None
     updated: datetime | None = None
     summary: str | None = None
@@ -27,6 +28,7 @@ class Article:
     tags: tuple[str, ...] = ()
     sections: tuple[str, ...] = field(default=())
     first_seen: datetime | None = None
+    language: str | None = None
 
     def with_(self, **changes: object) -> Article:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -34,9 +36,10 @@ class Article:
 
 class Dated(NamedTuple):
     """What a feed needs of an entry whose bytes are already rendered: its URL (the entry's
-    key) and the dates that give the feed its `updated`."""
+    key), the dates that give the feed its `updated`, and the language that gives it its own."""
 
     url: str
     published: datetime | None
     updated: datetime | None
     first_seen: datetime | None
+    language: str | None = None

@@ -35,6 +35,7 @@ from .sanitize import (
 from .urls import absolute, canonical_url, same_host, url_path
 
 MAX_TAGS = 40
+MAX_AUTHORS = 20
 MAX_TITLE = 1000
 SUMMARY_CHARS = 400
 # Blocks that are never part of an article body, even inside a configured content selector.
@@ -101,10 +102,10 @@ def parse_article(html: str | bytes, url: str, site: SiteConfig) -> Parsed:
     if not title:
         raise ParseError(url, "no title found (no rule, JSON-LD, OpenGraph or <h1> gave one)")
     article = Article(
-        url=page_url, title=title[:MAX_TITLE], author=values.get("author"),
+        url=page_url, title=title[:MAX_TITLE], authors=tuple(values.get("author", ())),
         published=values.get("published"), updated=values.get("updated"),
         summary=values.get("summary"), image=values.get("image"), content=content,
-        tags=tuple(values.get("tags", ())),
+        tags=tuple(values.get("tags", ())), language=md.language(meta),
     )
     return Parsed(article, sources)
 
@@ -182,8 +183,8 @@ def _by_rule(name: str, rule: Rule, tree: LexborHTMLParser) -> Any:
     nodes = _select_all(tree, rule.css)
     if name == "tags":
         return [_value(n, rule.attr) for n in nodes]
-    # author: every match, as "A, B"
-    return ", ".join(dict.fromkeys(v for n in nodes if (v := _author(_value(n, rule.attr)))))
+    # authors: every name of every match
+    return [name for n in nodes for name in md.split_authors(_value(n, rule.attr))]
 
 
 # "outer inner", two plain compound selectors (tags, classes, ids), as in ".tags a".
@@ -237,10 +238,6 @@ def _img_src(img: LexborNode) -> str | None:
     return srcset.split(",")[0].split()[0] if srcset and srcset.strip() else None
 
 
-def _author(text: str) -> str:
-    return md.strip_byline(text)
-
-
 def _clean(name: str, raw: Any, url: str, tz: tzinfo) -> Any:
     if raw is None:
         return None
@@ -250,6 +247,8 @@ def _clean(name: str, raw: Any, url: str, tz: tzinfo) -> Any:
         return absolute(xml_safe(str(raw)).strip(), url)
     if name == "tags":
         return _tags(raw if isinstance(raw, list) else [raw])
+    if name == "author":
+        return _authors(raw if isinstance(raw, list) else md.split_authors(str(raw)))
     if name == "summary":
         return truncate_text(clean_text(str(raw)), SUMMARY_CHARS) or None
     return clean_text(str(raw)) or None
@@ -264,6 +263,15 @@ def _tags(raw: list[Any]) -> list[str]:
         if tag and tag.casefold() not in seen:
             seen[tag.casefold()] = tag
     return list(seen.values())[:MAX_TAGS]
+
+
+def _authors(raw: list[Any]) -> list[str]:
+    seen: dict[str, str] = {}
+    for item in raw:
+        name = clean_text(str(item))[:200]
+        if name and not name.startswith(("http:", "https:")) and name.casefold() not in seen:
+            seen[name.casefold()] = name
+    return list(seen.values())[:MAX_AUTHORS]
 
 
 def _content(tree: LexborHTMLParser, meta: md.PageMeta, rule: Rule | None,

@@ -21,7 +21,7 @@ def fingerprint(site: SiteConfig, config: Config) -> str:
     """Everything besides the articles that shapes a site's feed files: when it changes, every
     feed of the site is rendered again."""
     data = [__version__, OUTPUT_VERSION, site.name, site.url, dict(site.sections), site.max_items,
-            config.public_url]
+            config.public_url, site.language]
     return hashlib.blake2b(json.dumps(data).encode(), digest_size=12).hexdigest()
 
 
@@ -38,7 +38,8 @@ def feed_info(site: SiteConfig, config: Config, feed: str, section_titles: Mappi
         title, home, kind = f"{site.name} — {tag_names[slug]}", site.url, "tag"
     else:
         return None
-    return FeedInfo(f"{site.key}/{feed}", title, home, config.public_url, site.name), kind
+    return FeedInfo(f"{site.key}/{feed}", title, home, config.public_url, site.name,
+                    language=site.language), kind
 
 
 def publish_site(site: SiteConfig, config: Config, store: Store, dirty: Iterable[str],

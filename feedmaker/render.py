@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import json
 import mimetypes
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,7 +32,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 # Bumped whenever the bytes written for the same articles change, so an upgrade rewrites every
 # feed once instead of leaving the old layout in feeds that see no new article.
-OUTPUT_VERSION = 2
+OUTPUT_VERSION = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +45,7 @@ class FeedInfo:
     public_url: str  # where out_dir is served, ending in "/"
     site_name: str
     description: str = ""
+    language: str | None = None  # the site's configured language; else the entries' commonest
 
     def self_url(self, fmt: str) -> str:
         return f"{self.public_url}{self.path}.{fmt}"
@@ -85,7 +86,7 @@ class EntryCache:
             return data
         self.entries[key] = data
         self.size += len(data)
-        self.dates[a.url] = Dated(a.url, a.published, a.updated, a.first_seen)
+        self.dates[a.url] = Dated(a.url, a.published, a.updated, a.first_seen, a.language)
         if not self._held:
             self._evict()
         return data
@@ -124,6 +125,14 @@ def updated_of(a: Article | Dated) -> datetime:
 
 def feed_updated(entries: Sequence[Article | Dated]) -> datetime:
     return max((updated_of(a) for a in entries), default=EPOCH)
+
+
+def feed_language(info: FeedInfo, entries: Sequence[Article | Dated]) -> str | None:
+    """The configured language, else the one most entries have (the newest first on a tie)."""
+    if info.language:
+        return info.language
+    counts = Counter(a.language for a in entries if a.language)
+    return max(counts, key=lambda lang: counts[lang]) if counts else None
 
 
 def image_type(url: str) -> str:
@@ -183,8 +192,7 @@ def atom_entry(a: Article, section_titles: Mapping[str, str]) -> str:
              f'    <link rel="alternate" type="text/html" href={_attr(a.url)}/>\n'
              f"    <published>{_rfc3339(published_of(a))}</published>\n"
              f"    <updated>{_rfc3339(updated_of(a))}</updated>\n"]
-    if a.author:
-        parts.append(f"    <author><name>{_text(a.author)}</name></author>\n")
+    parts += [f"    <author><name>{_text(name)}</name></author>\n" for name in a.authors]
     if a.summary:
         parts.append(f"    <summary>{_text(a.summary)}</summary>\n")
     if a.content:
@@ -200,8 +208,7 @@ def rss_item(a: Article, section_titles: Mapping[str, str]) -> str:
     parts = [f"    <item>\n      <title>{_text(a.title)}</title>\n      <link>{_text(a.url)}</link>\n"
              f'      <guid isPermaLink="true">{_text(a.url)}</guid>\n'
              f"      <pubDate>{_rfc822(published_of(a))}</pubDate>\n"]
-    if a.author:
-        parts.append(f"      <dc:creator>{_text(a.author)}</dc:creator>\n")
+    parts += [f"      <dc:creator>{_text(name)}</dc:creator>\n" for name in a.authors]
     parts.append(f"      <description>{_text(a.summary or a.title)}</description>\n")
     if a.content:
         # CDATA keeps the HTML readable; a "]]>" inside it is split across two sections.
@@ -214,9 +221,11 @@ def rss_item(a: Article, section_titles: Mapping[str, str]) -> str:
 
 def render_atom(info: FeedInfo, entries: Sequence[Article | Dated], cache: EntryCache | None = None) -> bytes:
     cache = cache or EntryCache()
+    language = feed_language(info, entries)
+    lang = f" xml:lang={_attr(language)}" if language else ""
     head = (
         '<?xml version="1.0" encoding="utf-8"?>\n'
-        f'<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="{MEDIA_NS}">\n'
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="{MEDIA_NS}"{lang}>\n'
         f"  <id>{_text(info.self_url('atom'))}</id>\n  <title>{_text(info.title)}</title>\n"
         f"  <subtitle>{_text(info.description or info.title)}</subtitle>\n"
         f"  <updated>{rfc3339(feed_updated(entries))}</updated>\n"
@@ -229,6 +238,8 @@ def render_atom(info: FeedInfo, entries: Sequence[Article | Dated], cache: Entry
 
 def render_rss(info: FeedInfo, entries: Sequence[Article | Dated], cache: EntryCache | None = None) -> bytes:
     cache = cache or EntryCache()
+    language = feed_language(info, entries)
+    lang = f"    <language>{_text(language)}</language>\n" if language else ""
     head = (
         '<?xml version="1.0" encoding="utf-8"?>\n'
         '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" '
@@ -236,6 +247,7 @@ def render_rss(info: FeedInfo, entries: Sequence[Article | Dated], cache: EntryC
         f'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="{MEDIA_NS}">\n'
         f"  <channel>\n    <title>{_text(info.title)}</title>\n    <link>{_text(info.home)}</link>\n"
         f"    <description>{_text(info.description or info.title)}</description>\n"
+        f"{lang}"
         f'    <atom:link rel="self" type="application/rss+xml" href={_attr(info.self_url("rss"))}/>\n'
         f"    <lastBuildDate>{rfc822(feed_updated(entries))}</lastBuildDate>\n"
         f"    <generator>feedmaker {__version__}</generator>\n"
@@ -256,8 +268,8 @@ def json_item(a: Article, section_titles: Mapping[str, str]) -> str:
         item["image"] = a.image
     item["date_published"] = _rfc3339(published_of(a))
     item["date_modified"] = _rfc3339(updated_of(a))
-    if a.author:
-        item["authors"] = [{"name": a.author}]
+    if a.authors:
+        item["authors"] = [{"name": name} for name in a.authors]
     if tags := _categories(a, section_titles):
         item["tags"] = tags
     # One item per line: indent= would switch json to its pure-Python encoder.
@@ -275,6 +287,8 @@ def render_json(info: FeedInfo, entries: Sequence[Article | Dated], cache: Entry
         "description": info.description or info.title,
         "authors": [{"name": info.site_name}],
     }
+    if language := feed_language(info, entries):
+        head["language"] = language
     top = json.dumps(head, ensure_ascii=False, indent=2)[:-2]  # without the closing "\n}"
     items = b",\n    ".join(cache.get("json", a, json_item) for a in entries)
     return _head(f'{top},\n  "items": [\n    ') + items + b"\n  ]\n}\n"

@@ -90,4 +90,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     SELECT 1;
     """,
+    # One name per author (a JSON list, like tags) instead of "A, B" in one string, and the
+    # page's language. An old combined name stays one name until the article is fetched again.
+    """
+    ALTER TABLE articles ADD COLUMN authors TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE articles ADD COLUMN language TEXT;
+    UPDATE articles SET authors = json_array(author) WHERE author IS NOT NULL AND author <> '';
+    ALTER TABLE articles DROP COLUMN author;
+    """,
 )

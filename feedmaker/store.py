@@ -256,13 +256,12 @@ class Store:
         if row is None:
             first_seen = a.first_seen or now
             cur = self.db.execute(
-                "INSERT INTO articles (site, url, title, author, published, updated, summary, image,"
-                " content, tags, sections, first_seen, fetched, listed_title, digest)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (site, a.url, a.title, a.author, _iso(a.published), _iso(a.updated), a.summary,
-                 a.image, a.content, json.dumps(list(a.tags), ensure_ascii=False),
-                 json.dumps(section_names, ensure_ascii=False), _iso(first_seen), _iso(now),
-                 listed_title, LATER))
+                "INSERT INTO articles (site, url, title, authors, published, updated, summary, image,"
+                " content, tags, sections, first_seen, fetched, listed_title, digest, language)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (site, a.url, a.title, _json(a.authors), _iso(a.published), _iso(a.updated),
+                 a.summary, a.image, a.content, _json(a.tags), _json(section_names),
+                 _iso(first_seen), _iso(now), listed_title, LATER, a.language))
             article_id = cur.lastrowid
             changed, new = True, True
         else:
@@ -280,13 +279,12 @@ class Store:
                 fresh = a.updated and (old_updated is None or a.updated > old_updated)
                 updated = a.updated if fresh else now
                 self.db.execute(
-                    "UPDATE articles SET title=?, author=?, published=?, updated=?, summary=?,"
-                    " image=?, content=?, tags=?, sections=?, fetched=?, listed_title=?, digest=?"
-                    " WHERE id=?",
-                    (a.title, a.author, row["published"] or _iso(a.published), _iso(updated),
-                     a.summary, a.image, a.content, json.dumps(list(a.tags), ensure_ascii=False),
-                     json.dumps(section_names, ensure_ascii=False), _iso(now),
-                     listed_title or row["listed_title"], new_digest, article_id))
+                    "UPDATE articles SET title=?, authors=?, published=?, updated=?, summary=?,"
+                    " image=?, content=?, tags=?, sections=?, fetched=?, listed_title=?, digest=?,"
+                    " language=? WHERE id=?",
+                    (a.title, _json(a.authors), row["published"] or _iso(a.published), _iso(updated),
+                     a.summary, a.image, a.content, _json(a.tags), _json(section_names), _iso(now),
+                     listed_title or row["listed_title"], new_digest, a.language, article_id))
             else:
                 self.db.execute(
                     "UPDATE articles SET fetched=?, listed_title=?, sections=?, tags=?, digest=?"
@@ -501,7 +499,8 @@ class Store:
 
 @functools.lru_cache(maxsize=1024)
 def _sections(stored: str) -> tuple[str, ...]:
-    """Stored section lists take few distinct values ('["health"]'): decoded once each."""
+    """Stored section and author lists take few distinct values ('["health"]'): decoded once
+    each."""
     return tuple(json.loads(stored))
 
 
@@ -525,8 +524,12 @@ def _stored_digest(row: sqlite3.Row) -> str:
 
 def _article(r: sqlite3.Row) -> Article:
     return Article(
-        url=r["url"], title=r["title"], author=r["author"], published=_dt(r["published"]),
-        updated=_dt(r["updated"]), summary=r["summary"], image=r["image"], content=r["content"],
-        tags=tuple(json.loads(r["tags"])), sections=_sections(r["sections"]),
-        first_seen=_dt(r["first_seen"]),
+        url=r["url"], title=r["title"], authors=_sections(r["authors"]),
+        published=_dt(r["published"]), updated=_dt(r["updated"]), summary=r["summary"],
+        image=r["image"], content=r["content"], tags=tuple(json.loads(r["tags"])),
+        sections=_sections(r["sections"]), first_seen=_dt(r["first_seen"]), language=r["language"],
     )
+
+
+def _json(items: Sequence[str]) -> str:
+    return json.dumps(list(items), ensure_ascii=False)

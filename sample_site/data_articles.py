@@ -53,7 +53,7 @@ OPINION: tuple[Draft, ...] = (
     ),
     Draft(
         "opinion", "ai-and-ethics-who-writes-the-rules",
-        "AI and ethics: who writes the rules?", "Omar Khoury", "2022-11-18 08:00",
+        "AI and ethics: who writes the rules?", "Daniel Mwangi and Maya Khoury", "2022-11-18 08:00",
         ("AI & Ethics", "Technology"),
         "The rules for artificial intelligence are being written in a handful of capitals.",
         (

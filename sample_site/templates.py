@@ -171,8 +171,9 @@ def _jsonld(story: Story, origin: str) -> str:
         art["datePublished"] = story.published.isoformat()
         art["dateModified"] = (story.modified or story.published).isoformat()
     if story.author:
-        art["author"] = {"@type": "Person", "name": story.author,
-                         "url": origin + author_href(story.author)}
+        people = [{"@type": "Person", "name": name, "url": origin + author_href(name)}
+                  for name in authors_of(story)]
+        art["author"] = people[0] if len(people) == 1 else people
     if story.image and "noimg" not in story.features:
         art["image"] = {"@type": "ImageObject", "url": origin + story.image}
     art["articleSection"] = story.section.title()
@@ -224,10 +225,16 @@ def _dateline(story: Story) -> str:
     return f'<div class="date"><span class="published">{text}</span></div>'
 
 
+def authors_of(story: Story) -> list[str]:
+    """A story's author field may name several people: "A and B"."""
+    return (story.author or "").split(" and ")
+
+
 def article(cat: Catalog, story: Story, origin: str) -> str:
     section = cat.sections[story.section]
-    byline = (f'<div class="author"><a href="{author_href(story.author)}">'
-              f"{escape(story.author)}</a></div>" if story.author else "")
+    byline = ('<div class="author">' + " and ".join(
+        f'<a href="{author_href(name)}">{escape(name)}</a>' for name in authors_of(story)) +
+        "</div>" if story.author else "")
     tags = "".join(f'<a href="{tag_href(t)}">{escape(t)}</a> ' for t in story.tags)
     nxt = "".join(f'<li><a href="{s.path}">{escape(s.title)}</a></li>'
                   for s in _related(cat, story, 3))

@@ -69,6 +69,32 @@ def test_entry_fields(site: SampleSite, config_path: Path) -> None:
     assert item.published_parsed == entry.published_parsed
 
 
+def test_each_author_is_a_person_and_feeds_carry_the_language(site: SampleSite,
+                                                              config_path: Path) -> None:
+    _build(config_path)
+    out = config_path.parent / "feeds" / "sample"
+    atom = parse_feed(out / "all.atom")
+    entry = next(e for e in atom.entries if e.link.endswith("/ai-and-ethics-who-writes-the-rules"))
+    assert [a.name for a in entry.authors] == ["Daniel Mwangi", "Maya Khoury"]
+    rss = (out / "all.rss").read_text()
+    assert "<dc:creator>Daniel Mwangi</dc:creator>" in rss
+    assert "<dc:creator>Maya Khoury</dc:creator>" in rss
+    item = next(i for i in json.loads((out / "all.json").read_text())["items"]
+                if i["url"] == entry.link)
+    assert item["authors"] == [{"name": "Daniel Mwangi"}, {"name": "Maya Khoury"}]
+    # the sample pages say <html lang="en">: every format says so
+    assert atom.feed.language == "en"
+    assert parse_feed(out / "all.rss").feed.language == "en"
+    assert json.loads((out / "all.json").read_text())["language"] == "en"
+
+
+def test_a_configured_language_wins(site: SampleSite, tmp_path: Path) -> None:
+    path = write_config(tmp_path, site.url, replace={'name = "Sample Mayadeen"':
+                                                     'name = "Sample Mayadeen"\nlanguage = "en-GB"'})
+    _build(path)
+    assert parse_feed(tmp_path / "feeds" / "sample" / "all.atom").feed.language == "en-GB"
+
+
 def test_content_is_clean_and_absolute(site: SampleSite, config_path: Path) -> None:
     _build(config_path)
     out = config_path.parent / "feeds" / "sample"
@@ -251,6 +277,8 @@ def test_section_with_no_matching_links_is_an_error(site: SampleSite, tmp_path: 
     ('interval = "15m"', 'interval = "soon"', "sites.sample.interval", "bad duration"),
     ("max_items = 50", 'max_items = "ten"', "sites.sample.max_items", "expected int"),
     ('selector = "a[href]"', 'selector = "a[[href"', "sites.sample.links.selector", "bad selector"),
+    ("max_items = 50", 'max_items = 50\nlanguage = "English"', "sites.sample.language",
+     "expected a language tag"),
 ])
 def test_bad_config_is_refused_before_any_request(site: SampleSite, tmp_path: Path, old: str,
                                                  new: str, key: str, problem: str) -> None:

@@ -45,7 +45,7 @@ ARTICLE_BODY = "<article><h1>The headline</h1><p>" + "Plenty of words here. " * 
     # JSON-LD inside @graph and arrays
     ('<script type="application/ld+json">{"@graph":[{"@type":"WebPage","name":"page"},'
      '{"@type":"Article","headline":"Graph title","author":[{"name":"A"},{"name":"B"}]}]}</script>',
-     ARTICLE_BODY, "author", "A, B", "JSON-LD"),
+     ARTICLE_BODY, "author", ["A", "B"], "JSON-LD"),
     ('<script type="application/ld+json">[{"@type":"BreadcrumbList"},{"@type":"BlogPosting",'
      '"headline":"x","keywords":["One","Two"]}]</script>', ARTICLE_BODY, "tags", ["One", "Two"],
      "JSON-LD"),
@@ -57,15 +57,25 @@ ARTICLE_BODY = "<article><h1>The headline</h1><p>" + "Plenty of words here. " * 
     ("", ARTICLE_BODY + '<a rel="tag" href="/t/a">Alpha</a><a rel="tag" href="/t/b">Beta</a>', "tags",
      ["Alpha", "Beta"], "rel=tag"),
     # authors: meta without URLs, rel=author, "By" stripped
-    ('<meta name="author" content="By Jane Roe">', ARTICLE_BODY, "author", "Jane Roe", "meta"),
-    ("", ARTICLE_BODY + '<a rel="author" href="/a/j">John Doe</a>', "author", "John Doe", "heuristic"),
+    ('<meta name="author" content="By Jane Roe">', ARTICLE_BODY, "author", ["Jane Roe"], "meta"),
+    ("", ARTICLE_BODY + '<a rel="author" href="/a/j">John Doe</a>', "author", ["John Doe"], "heuristic"),
+    # several people in one byline, and one meta tag each
+    ('<meta name="author" content="By Jane Roe and John Doe">', ARTICLE_BODY, "author",
+     ["Jane Roe", "John Doe"], "meta"),
+    ('<meta name="author" content="Ann Lee, Bo Park &amp; Cy Diaz">', ARTICLE_BODY, "author",
+     ["Ann Lee", "Bo Park", "Cy Diaz"], "meta"),
+    ('<meta property="article:author" content="Ann Lee"><meta property="article:author" '
+     'content="Bo Park">', ARTICLE_BODY, "author", ["Ann Lee", "Bo Park"], "meta"),
+    # "and" only as a word: these are one name each
+    ('<meta name="author" content="Andrea Anderson">', ARTICLE_BODY, "author", ["Andrea Anderson"],
+     "meta"),
     # images: relative og:image made absolute
     ('<meta property="og:image" content="/img/lead.jpg">', ARTICLE_BODY, "image",
      "https://news.example.com/img/lead.jpg", "OpenGraph"),
 ])
 def test_fallback_table(head: str, body: str, field: str, expected: object, source: str) -> None:
     parsed = parse_article(_page(head, body), URL, _site())
-    value = getattr(parsed.article, field)
+    value = getattr(parsed.article, "authors" if field == "author" else field)
     assert (list(value) if isinstance(value, tuple) else value) == expected
     assert parsed.sources[field] == source
 
@@ -217,3 +227,18 @@ def test_a_remove_rule_that_would_run_on_into_the_next_is_applied_alone(first: s
     tree = LexborHTMLParser('<p class="x">a</p><aside class="ad">b</aside>')
     _remove(tree, [first, ".ad"])
     assert tree.css_first(".ad") is None and tree.css_first(".x") is not None
+
+
+@pytest.mark.parametrize(("head", "html_lang", "expected"), [
+    ("", "en-us", "en-US"),
+    ("", "pt_BR", "pt-BR"),
+    ('<meta property="og:locale" content="de_DE">', "", "de-DE"),
+    ('<script type="application/ld+json">{"@type":"NewsArticle","headline":"x",'
+     '"inLanguage":"fr"}</script>', "", "fr"),
+    ("", "not a language", None),
+    ("", "", None),
+])
+def test_language(head: str, html_lang: str, expected: str | None) -> None:
+    lang = f' lang="{html_lang}"' if html_lang else ""
+    page = _page(head, ARTICLE_BODY).replace("<html>", f"<html{lang}>")
+    assert parse_article(page, URL, _site()).article.language == expected

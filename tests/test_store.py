@@ -194,3 +194,26 @@ def test_a_commit_that_fails_leaves_no_transaction_open(tmp_path: Path) -> None:
         with store.grouped():
             store.save_article("x", _article(url=f"{URL}-3"), now=T0)
         assert {a.url for a in store.entries("x", "all", 10)} == {f"{URL}-2", f"{URL}-3"}
+
+
+def test_a_schema_6_state_file_keeps_its_authors_as_a_list(tmp_path: Path) -> None:
+    from feedmaker.schema import MIGRATIONS
+
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as old:
+        for migration in MIGRATIONS[:6]:
+            old.executescript(migration)
+        old.execute("PRAGMA user_version = 6")
+        for i, author in enumerate(("Jane Roe", None)):
+            old.execute("INSERT INTO articles (site, url, title, author, first_seen, fetched, digest)"
+                        " VALUES ('x', ?, 't', ?, ?, ?, '')",
+                        (f"{URL}/{i}", author, T0.isoformat(), T0.isoformat()))
+    with Store(path) as store:
+        found = store.articles([1, 2])
+        assert found[1].authors == ("Jane Roe",) and found[2].authors == ()
+        assert found[1].language is None
+        saved = store.save_article("x", _article(url=f"{URL}/1", authors=("Ann Lee", "Bo Park"),
+                                                 language="en-GB"), now=T0)
+        assert not saved.new
+        again = store.articles([2])[2]
+        assert again.authors == ("Ann Lee", "Bo Park") and again.language == "en-GB"
