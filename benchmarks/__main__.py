@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import benchvenv, runs
+from . import benchvenv, runs, startup
 from .workload import SETTLE_SECONDS, SiteProcess, cleaned, settle, work_dir
 
 
@@ -33,20 +33,23 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     ap.add_argument("--quick", action="store_true", help="smaller workload, under 3 minutes")
     ap.add_argument("--only", nargs="*", default=(),
-                    choices=("extract", "cold", "morss", "big", "scaling"))
+                    choices=("startup", "extract", "cold", "morss", "big", "scaling"))
     ap.add_argument("--before", type=Path, metavar="TREE",
                     help="also time extraction and the cold build with the feedmaker package under"
                          " TREE, interleaved"
                          " (e.g. `git archive OLD feedmaker | tar -x -C TREE`)")
     args = ap.parse_args(argv)
     plan = QUICK if args.quick else FULL
-    only = set(args.only) or {"extract", "cold", "morss", "big", "scaling"}
+    only = set(args.only) or {"startup", "extract", "cold", "morss", "big", "scaling"}
     have = benchvenv.ensure()
     settled = settle(wait=not args.quick)
     work = work_dir()  # removed only at the end: see work_dir
     started = time.perf_counter()
     results: dict[str, Any] = {"plan": plan, "have": have, "settled": settled}
     try:
+        if "startup" in only:
+            step("start-up: --version, --help, a build with nothing new")
+            results["startup"] = startup.startup()
         if "extract" in only:
             step("extraction")
             with SiteProcess(plan.site) as site:
@@ -89,6 +92,13 @@ def render(r: dict[str, Any], seconds: float, *, quick: bool) -> str:
     def row(figure: str, value: str, floor: str = "") -> None:
         rows.append((figure, value, floor))
 
+    if st := r.get("startup"):
+        row(f"`feedmaker --version`, whole process, CPU s (median of {startup.RUNS})",
+            f"{st['version']:.3f}", verdict(st["version"] <= 0.1, "≤ 0.1"))
+        row("  `feedmaker --help`, CPU s", f"{st['help']:.3f}", verdict(st["help"] <= 0.1, "≤ 0.1"))
+        row("  bare `python -c pass` in the same run, CPU s", f"{st['python']:.3f}")
+        row("`feedmaker build` of the sample site, nothing new, whole process, CPU s",
+            f"{st['build_nothing_new']:.3f}", verdict(st["build_nothing_new"] <= 0.3, "≤ 0.3"))
     if e := r.get("extract"):
         row(f"extraction: parse + every field + sanitize, pages/s on one core ({e['pages']} pages)",
             f"{e['feedmaker']:.0f}", verdict(e["feedmaker"] >= 400, "≥ 400"))

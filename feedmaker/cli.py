@@ -1,28 +1,62 @@
 """The `feedmaker` command: a thin layer over the library; errors become one line and an exit code.
 
 Exit codes: 0 everything built, 1 some site failed, 2 bad config or unusable files.
+
+The library is imported inside each command: `feedmaker --version` and `--help` load neither
+the fetcher nor the parser (0.05 s of CPU instead of 0.4).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from . import __version__
-from .build import BuildResult, build
-from .check import CheckReport, check_site
-from .config import Config, load_config
 from .errors import ConfigError, FeedmakerError
-from .pipeline import Progress
 
+if TYPE_CHECKING:
+    from .build import BuildResult
+    from .check import CheckReport
+    from .config import Config
+    from .pipeline import Progress
+
+T = TypeVar("T")
 EXIT_FAILED, EXIT_CONFIG = 1, 2
 pass_config = click.make_pass_decorator(dict)
+_QUIET_LOGGERS = ("aiohttp", "httpx", "httpcore")
+
+
+def _log_level(verbose: int) -> None:
+    logging.getLogger().setLevel(logging.DEBUG if verbose > 1 else logging.INFO if verbose
+                                 else logging.WARNING)
+    for name in _QUIET_LOGGERS:  # their per-request lines are debug output
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose > 1 else logging.WARNING)
+
+
+def _set_config(ctx: click.Context, _: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.ensure_object(dict)["config_path"] = value
+
+
+def _add_verbose(ctx: click.Context, _: click.Parameter, value: int) -> None:
+    if value:
+        obj = ctx.ensure_object(dict)
+        obj["verbose"] = obj.get("verbose", 0) + value
+        _log_level(obj["verbose"])
+
+
+def _global_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """-c and -v after the subcommand too (`feedmaker build -c my.toml`), as before it."""
+    command = click.option("-v", "--verbose", count=True, expose_value=False, callback=_add_verbose,
+                           help="More log output (-v info, -vv debug).")(command)
+    return click.option("-c", "--config", "config_path", default=None, expose_value=False,
+                        callback=_set_config, metavar="PATH",
+                        help="Config file (TOML); default ./feedmaker.toml.")(command)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,19 +67,24 @@ pass_config = click.make_pass_decorator(dict)
 @click.pass_context
 def main(ctx: click.Context, config_path: str, verbose: int) -> None:
     """Build Atom, RSS and JSON feeds for websites that publish none."""
-    level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
-    logging.basicConfig(level=level, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if verbose < 2:
-        logging.getLogger("aiohttp").setLevel(logging.WARNING)
+    logging.basicConfig(stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _log_level(verbose)
     ctx.obj = {"config_path": config_path, "verbose": verbose}
 
 
 def _config(obj: dict[str, Any]) -> Config:
+    from .config import load_config
+
     try:
         return load_config(obj["config_path"])
     except ConfigError as exc:
         _fail(str(exc), EXIT_CONFIG)
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    import asyncio  # 0.04 s of imports that --version and --help do without
+
+    return asyncio.run(coro)
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -55,13 +94,16 @@ def _fail(message: str, code: int) -> NoReturn:
 
 @main.command("build")
 @click.option("--site", "sites", multiple=True, help="Only this site (repeatable).")
+@_global_options
 @pass_config
 def build_cmd(obj: dict[str, Any], sites: tuple[str, ...]) -> None:
     """Poll every site once, write its feeds, and exit."""
+    from .build import build
+
     config = _config(obj)
     with _progress() as progress:
         try:
-            result = asyncio.run(build(config, sites, progress=progress))
+            result = _run(build(config, sites, progress=progress))
         except ConfigError as exc:
             _fail(str(exc), EXIT_CONFIG)
         except FeedmakerError as exc:
@@ -110,15 +152,18 @@ def _progress() -> Iterator[Progress | None]:
 @main.command("check")
 @click.argument("site")
 @click.argument("url", required=False)
+@_global_options
 @pass_config
 def check_cmd(obj: dict[str, Any], site: str, url: str | None) -> None:
     """Show what the rules find on each section and on one article (the first found, or URL)."""
+    from .check import check_site
+
     config = _config(obj)
     if site not in config.sites:
         _fail(f"{config.path}: sites.{site}: no such site (configured: {', '.join(config.sites)})",
               EXIT_CONFIG)
     try:
-        report = asyncio.run(check_site(config, config.sites[site], url))
+        report = _run(check_site(config, config.sites[site], url))
     except FeedmakerError as exc:  # an unusable state file, say
         _fail(str(exc), EXIT_CONFIG)
     _print_check(report, click.echo)
@@ -171,10 +216,11 @@ __all__ = ["main"]
 
 # -- the daemon (imported when used: `build` and `check` start without the server stack) -------
 def _listen_options(command: Callable[..., None]) -> Callable[..., None]:
-    command = click.option("--port", default=8080, show_default=True,
+    command = click.option("--port", default=8080, show_default=True, envvar="FEEDMAKER_PORT",
                            type=click.IntRange(0, 65535), help="Port to serve on.")(command)
-    return click.option("--host", default="127.0.0.1", show_default=True,
-                        help="Address to serve on.")(command)
+    command = click.option("--host", default="127.0.0.1", show_default=True, envvar="FEEDMAKER_HOST",
+                           help="Address to serve on.")(command)
+    return _global_options(command)
 
 
 @main.command("run")
@@ -190,7 +236,7 @@ def run_cmd(obj: dict[str, Any], host: str, port: int) -> None:
     if obj["verbose"] < 2:  # APScheduler's own two lines per job are debug output
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
     try:
-        asyncio.run(run_daemon(config, host, port, access_log=obj["verbose"] > 0))
+        _run(run_daemon(config, host, port, access_log=obj["verbose"] > 0))
     except FeedmakerError as exc:
         _fail(str(exc), EXIT_CONFIG)
 
@@ -204,7 +250,7 @@ def serve_cmd(obj: dict[str, Any], host: str, port: int) -> None:
 
     config = _config(obj)
     try:
-        asyncio.run(serve_only(config, host, port, access_log=obj["verbose"] > 0))
+        _run(serve_only(config, host, port, access_log=obj["verbose"] > 0))
     except FeedmakerError as exc:
         _fail(str(exc), EXIT_CONFIG)
 
@@ -215,6 +261,7 @@ def serve_cmd(obj: dict[str, Any], host: str, port: int) -> None:
 @click.option("--articles", default=10, show_default=True, type=click.IntRange(1, 100),
               help="Articles to try the rules on.")
 @click.option("--write", is_flag=True, help="Append the block to the config file (-c).")
+@_global_options
 @pass_config
 def init_cmd(obj: dict[str, Any], url: str, key: str | None, articles: int, write: bool) -> None:
     """Draft a site block for URL: sections, link rule, selectors, with fill rates per field."""
@@ -223,7 +270,7 @@ def init_cmd(obj: dict[str, Any], url: str, key: str | None, articles: int, writ
     from .init import append_to_config, propose_site
 
     try:
-        proposal = asyncio.run(propose_site(url, key=key, sample=articles))
+        proposal = _run(propose_site(url, key=key, sample=articles))
     except ConfigError as exc:
         _fail(str(exc), EXIT_CONFIG)
     except FeedmakerError as exc:

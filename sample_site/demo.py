@@ -1,7 +1,8 @@
 """`make demo`: serve the sample site on 127.0.0.1, poll it with the feedmaker daemon, serve the feeds.
 
 Offline and self-contained: the config is written to .demo/ with the sample site's real port,
-feeds go to ./feeds, and Ctrl-C stops everything.
+feeds go to ./feeds, and Ctrl-C stops everything. FEEDMAKER_DEMO_DIR moves both elsewhere (the
+test that runs `make demo` does so, to leave the checkout alone).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import re
 import socket
 from pathlib import Path
@@ -32,11 +34,11 @@ def _free(port: int) -> int:
         return int(s.getsockname()[1])
 
 
-def write_demo_config(site_url: str, public_url: str, workdir: Path) -> Path:
+def write_demo_config(site_url: str, public_url: str, workdir: Path, out_dir: Path) -> Path:
     text = (Path(__file__).parent / "feedmaker.toml").read_text()
     text = re.sub(r'(?m)^url = ".*"$', f'url = "{site_url}"', text, count=1)
     text = re.sub(r'(?m)^public_url = ".*"$', f'public_url = "{public_url}"', text, count=1)
-    text = re.sub(r'(?m)^out_dir = ".*"$', f'out_dir = "{ROOT / "feeds"}"', text, count=1)
+    text = re.sub(r'(?m)^out_dir = ".*"$', f'out_dir = "{out_dir}"', text, count=1)
     text = re.sub(r'(?m)^interval = ".*"$', 'interval = "30s"', text, count=1)
     workdir.mkdir(parents=True, exist_ok=True)
     path = workdir / "feedmaker.toml"
@@ -50,12 +52,14 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8080)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    for noisy in ("aiohttp", "apscheduler"):
+    for noisy in ("aiohttp", "httpx", "httpcore", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     port = _free(args.port)
     with SampleSite(_free(args.site_port)) as site:
         public = f"http://127.0.0.1:{port}/"
-        config = load_config(write_demo_config(site.url, public, ROOT / ".demo"))
+        moved = os.environ.get("FEEDMAKER_DEMO_DIR")
+        workdir, out_dir = (Path(moved), Path(moved) / "feeds") if moved else (ROOT / ".demo", ROOT / "feeds")
+        config = load_config(write_demo_config(site.url, public, workdir, out_dir))
         print(f"\nsample site:  {site.url}\nfeeds:        {public}  (index.html, feeds.opml)\n"
               f"e.g.          {public}sample/tags/cell-therapy.atom\n"
               f"publish one:  curl -X POST {site.url}_admin/publish -d "

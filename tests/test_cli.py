@@ -1,0 +1,54 @@
+"""The command line as a user meets it: global options anywhere, a light start, the public API."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+
+from sample_site.server import SampleSite
+
+# What `--version` and `--help` must not load: the fetcher, the parser, the database, the event loop.
+HEAVY = ("httpx", "aiohttp", "selectolax", "sqlite3", "asyncio", "feedgen", "lxml",
+         "feedmaker.build", "feedmaker.fetch", "feedmaker.parse", "feedmaker.store")
+
+
+@pytest.mark.parametrize("flag", ["--version", "--help"])
+def test_version_and_help_load_nothing_heavy(flag: str) -> None:
+    code = ("import sys\nfrom feedmaker.cli import main\n"
+            f"try:\n    main([{flag!r}])\nexcept SystemExit:\n    pass\n"
+            f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_package_exports_resolve_lazily() -> None:
+    import feedmaker
+
+    for name in feedmaker.__all__:
+        assert getattr(feedmaker, name) is not None, name
+    with pytest.raises(AttributeError):
+        feedmaker.no_such_name  # noqa: B018
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_config_and_verbose_options_work_before_and_after_the_subcommand(
+        where: str, site: SampleSite, config_path: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "other"
+    elsewhere.mkdir()
+    opts = ["-c", str(config_path), "-v"]
+    argv = [*opts, "build"] if where == "before" else ["build", *opts]
+    proc = run_cli(*argv, cwd=elsewhere)  # no feedmaker.toml here: only -c can find it
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "feeds" / "sample" / "all.atom").is_file()
+    # -v took effect: the robots.txt skip is an INFO line
+    assert " INFO feedmaker: sample: skipped " in proc.stderr
+
+
+def test_an_option_after_the_subcommand_wins() -> None:
+    proc = run_cli("-c", "first.toml", "build", "-c", "second.toml")
+    assert proc.returncode == 2 and "second.toml" in proc.stderr and "first.toml" not in proc.stderr
