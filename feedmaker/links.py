@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .autolinks import FURNITURE_PATH, anchors, in_furniture, pick_links
+from .autolinks import FURNITURE_PATH, anchors, outside_furniture, pick_links
 from .config import LinkRules
 from .sanitize import clean_text
 from .urls import absolute, canonical_url, same_host, url_path
@@ -70,7 +70,7 @@ def _by_rules(tree: LexborHTMLParser, base: str, section_url: str, rules: LinkRu
     they point at other sections' articles. Should that leave nothing, they are kept after all."""
     nodes = anchors(tree, rules.selector)
     if rules.selector == DEFAULT_SELECTOR:
-        found = _matching([n for n in nodes if not in_furniture(n)], base, section_url, rules,
+        found = _matching(outside_furniture(tree, nodes), base, section_url, rules,
                           site_host)
         if found:
             return found
