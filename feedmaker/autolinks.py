@@ -108,9 +108,23 @@ def decide(tree: LexborHTMLParser, base: str, section_url: str, site_host: str,
         link.usable = [a for a in content if not a.place.side or _under(link, section_path)]
     _reject_listings(link for link in links.values()
                      if any(not a.place.furniture for a in link.anchors))
-    lists = _lists(links.values())
-    patterns = _patterns(links.values())
-    return [_decide(link, lists, patterns, section_path) for link in links.values()]
+    decisions = _decide_all(links.values(), section_path)
+    if not any(d.taken for d in decisions):
+        # Nothing but side boxes lists articles here (a page of "Most popular" lists, say):
+        # a feed of other sections' articles is better than an empty one.
+        for link in links.values():
+            link.usable = [a for a in link.anchors if not a.place.furniture]
+        decisions = [d if not d.taken else Decision(d.url, d.title, True, d.why + "; only side "
+                                                    "boxes list articles here", d.block)
+                     for d in _decide_all(links.values(), section_path)]
+    return decisions
+
+
+def _decide_all(links: Iterable[_Link], section_path: str) -> list[Decision]:
+    links = list(links)
+    lists = _lists(links)
+    patterns = _patterns(links)
+    return [_decide(link, lists, patterns, section_path) for link in links]
 
 
 def _link(links: dict[str, _Link], url: str, site_host: str) -> _Link:

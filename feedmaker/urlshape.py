@@ -16,7 +16,9 @@ FURNITURE_PATH = re.compile(
     r"search|login|signin|sign-in|register|signup|subscribe|subscriptions?|newsletters?|account|"
     r"privacy(-policy)?|terms(-of-use|-of-service)?|contact(-us)?|about(-us)?|cookies?|imprint|"
     r"impressum|rss|feeds?|live|programs?|shows?|page|amp|print|share|comments?|sitemap|"
-    r"archives?|advertise|careers|jobs|faq|corrections|ethics)(/|\.(s?html?|php|aspx?|xml)$|$)"
+    r"archives?|advertise|careers|jobs|faq|corrections|ethics|"
+    # a code forge's browsing pages beside its releases: /tree/v2.10.2, /commit/a1b2c3d
+    r"tree|blob|blame|raw|commits?|compare)(/|\.(s?html?|php|aspx?|xml)$|$)"
     # legal and house pages whose slugs look like headlines: /terms-and-conditions, /code-of-ethics
     r"|^/(terms|privacy|cookie|advertise|advertising|work|code|corrections|editorial|contact|"
     r"about|careers|subscription)[-_][^/]*/?$|-policy/?$"

@@ -190,12 +190,15 @@ ESSAY_TABLE = (  # a table of essays, one short title per row, pages named like 
     + '<tr><td><font size="2"><a href="/rss.html">RSS</a></font></td></tr></table></td></tr></table>')
 
 RELEASES = ["v2.10.2", "v2.10.1", "v2.10.0", "v2.9.4"]
-RELEASE_LIST = (  # a project's releases: version titles, git tag pages, assets as files
+RELEASE_LIST = (  # a project's releases: version titles, git tag pages; source trees, commits
+    # and assets beside them are not releases
     _BANNER + '<main><h1>Releases</h1>' + "".join(
-        f'<section class="release"><h2><a href="/acme/tool/releases/tag/{v}">{v}</a></h2>'
+        f'<section class="release"><div class="meta"><a class="muted" href="/acme/tool/tree/{v}">'
+        f'{v}</a> <a class="muted" href="/acme/tool/commit/a1b2c3{i}">a1b2c3{i}</a></div>'
+        f'<h2><a href="/acme/tool/releases/tag/{v}">{v}</a></h2>'
         f'<ul class="assets"><li><a href="/acme/tool/archive/{v}.zip">Source code (zip)</a></li>'
         f'<li><a href="/acme/tool/archive/{v}.tar.gz">Source code (tar.gz)</a></li></ul>'
-        f'<p>Bug fixes and small improvements.</p></section>' for v in RELEASES)
+        f'<p>Bug fixes and small improvements.</p></section>' for i, v in enumerate(RELEASES))
     + '<nav class="pagination"><a href="/acme/tool/releases?page=2">Next</a></nav></main>' + _FOOTER)
 
 OS_NOTES = ["tvOS 26.4", "tvOS 26.3", "tvOS 26.2", "iOS 26.1"]
@@ -358,3 +361,13 @@ def test_media_items_are_taken_and_their_landing_pages_not() -> None:
     assert _auto(body, "https://mag.test/") == [
         "/video/watch/tech-support-skin", "/video/watch/tech-support-cars",
         "/video/watch/autocomplete-qualley"]
+
+
+def test_a_page_whose_only_list_is_named_like_a_side_box_still_gets_its_items() -> None:
+    items = "".join(f'<li class="item"><a href="/story/{n}-{s}">{t}</a></li>' for n, s, t in [
+        (1001, "vote", "Vote count begins across the country"),
+        (1002, "final", "Final goes to penalties after a late goal"),
+        (1003, "summit", "Summit ends without a deal on trade")])
+    body = f'<main><h1>Trending now</h1><ol class="trending-list">{items}</ol></main>'
+    assert _auto(body, "https://news.test/trending") == [
+        "/story/1001-vote", "/story/1002-final", "/story/1003-summit"]
