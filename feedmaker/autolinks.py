@@ -208,19 +208,23 @@ def _patterns(links: Iterable[_Link]) -> tuple[Counter[str], Counter[str]]:
 def _decide(link: _Link, lists: dict[str, ItemList],
             patterns: tuple[Counter[str], Counter[str]], section_path: str) -> Decision:
     url, title = link.url, link.title
-    if link.rejected:
-        return Decision(url, title, False, link.rejected, link.anchors[0].shape)
-    if not link.usable:
+    content = [a for a in link.anchors if not a.place.furniture]
+    if not content:
         a = link.anchors[0]
-        why = (f"in page furniture ({a.place.furniture})" if a.place.furniture else
-               f"in a side box ({a.place.side}) and not under the section's path")
-        return Decision(url, title, False, why, a.shape)
-    best = max((lists[a.shape] for a in link.usable), key=lambda x: (x.is_items, x.urls))
+        return Decision(url, title, False, f"in page furniture ({a.place.furniture})", a.shape)
+    if link.rejected:
+        return Decision(url, title, False, link.rejected, content[0].shape)
+    if not link.usable:
+        a = content[0]
+        return Decision(url, title, False, f"in a side box ({a.place.side}) and not under the "
+                        "section's path", a.shape)
+    # The reason shown: a list in the page body before a side box's, then the longest list.
+    judged = [(lists[a.shape], a) for a in link.usable]
+    best, where = max(judged, key=lambda x: (x[0].is_items, not x[1].place.side, x[0].urls))
     if best.is_items:
         return Decision(url, title, True, best.describe(), best.shape)
     why = _alone(link, patterns, section_path)
-    taken = why.startswith("article-shaped")
-    return Decision(url, title, taken, why, best.shape)
+    return Decision(url, title, why.startswith("article-shaped"), why, where.shape)
 
 
 def _alone(link: _Link, patterns: tuple[Counter[str], Counter[str]], section_path: str) -> str:
@@ -231,7 +235,7 @@ def _alone(link: _Link, patterns: tuple[Counter[str], Counter[str]], section_pat
         return ("not in a list of items, and the URL is not article-shaped (dated, long slug or "
                 "numeric id)")
     if not headline_like(link.title):
-        return f"title too short for a headline ({link.title!r})"
+        return "not in a list of items, and its title is too short for a headline"
     shapes, templates = patterns
     if any(shapes[a.shape] >= MIN_REPEAT or shapes[_card(a.shape)] >= MIN_REPEAT
            for a in link.usable):
