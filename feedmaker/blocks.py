@@ -3,6 +3,7 @@ furniture (menus, banner, footer, share bars) or a side box (sidebar, "Most read
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -71,26 +72,26 @@ class Places:
 
     def _child(self, parent: Place, node: LexborNode) -> Place:
         tag = str(node.tag)
-        attrs = node.attributes
-        classes = (attrs.get("class") or "").split()
-        part = f"{tag}.{_DIGITS.sub('', classes[0])}" if classes else tag
+        attrs = node.attrs
+        cls, ident, role = attrs.get("class") or "", attrs.get("id") or "", attrs.get("role")
+        part = _part(tag, cls)
         shape = f"{parent.shape}>{part}" if parent.shape else part
         in_article = parent.in_article or tag == "article"
         if parent.furniture:
             return Place(shape, parent.furniture, parent.side, in_article)
-        role = (attrs.get("role") or "").lower()
-        name = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".strip()
+        role = role.lower() if role else ""
+        named_furniture, named_side = _named(cls, ident) if cls or ident else ("", "")
         furniture = side = ""
         if tag in _FURNITURE_TAGS or role in _FURNITURE_ROLES:
             furniture = f"<{tag}>" if tag in _FURNITURE_TAGS else f"role={role}"
         elif tag in _EDGE_TAGS and not parent.in_article:
             furniture = f"<{tag}>"
-        elif m := _FURNITURE_NAME.search(name):
-            furniture = f"class {m.group().strip(' _-')!r}"
+        elif named_furniture:
+            furniture = named_furniture
         elif tag in _SIDE_TAGS or role in _SIDE_ROLES:
             side = f"<{tag}>" if tag in _SIDE_TAGS else f"role={role}"
-        elif m := _SIDE_NAME.search(name):
-            side = f"class {m.group().strip(' _-')!r}"
+        else:
+            side = named_side
         if furniture and not _FIRM.search(furniture) and self._content_sized(node):
             furniture = ""
         return Place(shape, furniture, parent.side or side, in_article)
@@ -99,8 +100,28 @@ class Places:
         if self._page_size < 0:
             body = self._tree.body
             self._page_size = _text_size(body) if body is not None else 0
-        mine = _text_size(node)
-        return mine > 0 and mine >= CONTENT_SHARE * self._page_size
+        least = CONTENT_SHARE * self._page_size
+        # Scripts only make a block look bigger: count them out only for a block that passes.
+        return len(node.text() or "") >= least and 0 < _text_size(node) >= least
+
+
+@functools.lru_cache(maxsize=4096)
+def _part(tag: str, cls: str) -> str:
+    """"div.card" for <div class="card card-lead">: the first class (usually the block's base
+    name, shared by a lead card and the grid's), digits dropped (numbered per item)."""
+    first = cls.split(maxsplit=1)[0] if cls.strip() else ""
+    return f"{tag}.{_DIGITS.sub('', first)}" if first else tag
+
+
+@functools.lru_cache(maxsize=4096)
+def _named(cls: str, ident: str) -> tuple[str, str]:
+    """What a block's class and id call it: (furniture reason, side box reason)."""
+    name = f"{cls} {ident}".strip()
+    if m := _FURNITURE_NAME.search(name):
+        return f"class {m.group().strip(' _-')!r}", ""
+    if m := _SIDE_NAME.search(name):
+        return "", f"class {m.group().strip(' _-')!r}"
+    return "", ""
 
 
 def _text_size(node: LexborNode) -> int:

@@ -91,7 +91,12 @@ def same_site(url: str, host: str) -> bool:
     """Is `url` on `host`'s site: the same registrable domain (money.cnn.com and edition.cnn.com;
     not two users' github.io pages, by the Public Suffix List)? IPs and bare names: same host."""
     other = host_of(url)
-    return bool(other) and _site(other) == _site(host.lower().removeprefix("www."))
+    return bool(other) and site_of(other) == site_of(host.lower())
+
+
+def site_of(host: str) -> str:
+    """The registrable domain of a lowercase host: "uk.news.yahoo.com" -> "yahoo.com"."""
+    return _site(host.removeprefix("www."))
 
 
 @functools.lru_cache(maxsize=1024)
