@@ -28,7 +28,14 @@ from .blocks import Place, Places
 from .itemlists import ItemList, Member, judge
 from .sanitize import clean_text
 from .urls import absolute, canonical_url, url_path
-from .urlshape import FURNITURE_PATH, article_shaped, not_an_item, site_of, template_of
+from .urlshape import (
+    FURNITURE_PATH,
+    article_shaped,
+    not_an_item,
+    public_host,
+    site_of,
+    template_of,
+)
 
 __all__ = ["FURNITURE_PATH", "Decision", "anchors", "article_shaped", "decide", "headline_like",
            "outside_furniture", "pick_links", "template_of"]
@@ -62,6 +69,7 @@ class _Anchor:
 class _Link:
     """A distinct URL of the page and every <a> pointing at it."""
     url: str
+    host: str
     path: str
     own_host: bool
     own_site: bool  # the site's registrable domain: a sister host counts
@@ -139,8 +147,8 @@ def _link(links: dict[str, _Link], url: str, site: tuple[str, str]) -> _Link:
         host = host[1:].partition("]")[0] if host.startswith("[") else host.partition(":")[0]
         bare = host.removeprefix("www.")
         own_host = bare == site[0]
-        link = links[url] = _Link(url, path, own_host, own_host or site_of(bare) == site[1],
-                                  article_shaped(path))
+        link = links[url] = _Link(url, bare, path, own_host,
+                                  own_host or site_of(bare) == site[1], article_shaped(path))
     return link
 
 
@@ -162,6 +170,8 @@ def _not_an_item(link: _Link, section: str) -> str:
     # site's own paths say "home page", "tag page" or "legal page".
     if link.own_site and link.path == "/" and not _ROOT_ITEM.search(query):
         return "a home page"
+    if not link.own_site and not public_host(link.host):
+        return "on another host that is no public domain name (an IP address, an intranet name)"
     return not_an_item(link.path, query, link.own_site) or ""
 
 

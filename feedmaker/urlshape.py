@@ -95,21 +95,31 @@ def same_site(url: str, host: str) -> bool:
 
 
 def site_of(host: str) -> str:
-    """The registrable domain of a lowercase host: "uk.news.yahoo.com" -> "yahoo.com"."""
-    return _site(host.removeprefix("www."))
+    """The registrable domain of a lowercase host: "uk.news.yahoo.com" -> "yahoo.com"; under a
+    name the list does not know (an intranet's "wiki.corp.internal"), its last two labels."""
+    return _site(host.removeprefix("www."))[0]
+
+
+def public_host(host: str) -> bool:
+    """Is this a domain name under a public suffix the list knows? Not an IP address,
+    "localhost" or an intranet name: a listing page must not send the fetcher there."""
+    return _site(host.removeprefix("www."))[1]
 
 
 @functools.lru_cache(maxsize=1024)
-def _site(host: str) -> str:
-    host = host.removeprefix("www.")
+def _site(host: str) -> tuple[str, bool]:
     try:
         ipaddress.ip_address(host.strip("[]"))
-        return host
+        return host, False
     except ValueError:
         pass
-    return _psl().privatesuffix(host) or host
+    known = _psl().privatesuffix(host)
+    if known is not None:
+        return known, True
+    return ".".join(host.split(".")[-2:]), False
 
 
 @functools.cache
 def _psl() -> PublicSuffixList:
-    return PublicSuffixList()  # parses the bundled list once: ~50 ms, so only when first needed
+    # Parses the bundled list once (~50 ms), so only when first needed.
+    return PublicSuffixList(accept_unknown=False)

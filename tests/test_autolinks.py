@@ -272,18 +272,34 @@ def test_lists_that_are_not_items_are_left_out(body: str) -> None:
 
 def test_a_bookmark_list_takes_the_items_on_other_sites_not_their_share_and_tag_links() -> None:
     sites = [("https://stumbled.to", "Stumbled - the greatest sites of the internet"),
-             ("https://dev.example/kovah/how-i-built-a-web-tool-3hp", "How I built a web tool"),
-             ("https://www.php.example/archive/2019.php", "PHP 7.4 Release News")]
+             ("https://dev.to/kovah/how-i-built-a-web-tool-3hp", "How I built a web tool"),
+             ("https://www.php.net/archive/2019.php", "PHP 7.4 Release News")]
     cards = "".join(
         f'<div class="link-wrapper"><div class="card"><div class="card-body"><div><a href="{u}">'
         f'{t}</a></div><div class="tags"><a class="btn" href="/guest/tags/{i}">tools</a>'
         f'<a class="btn" href="/guest/tags/{i + 9}">web</a></div></div><div class="collapse">'
-        f'<div class="share-links"><a href="https://www.facebook.example/sharer.php?u={u}">Share '
+        f'<div class="share-links"><a href="https://www.facebook.com/sharer.php?u={u}">Share '
         f'link via Facebook</a><a href="mailto:?body={u}">Share link via Email</a></div></div>'
         f"</div></div>" for i, (u, t) in enumerate(sites))
     assert _auto(f"<main>{cards}</main>", "https://links.test/guest/links") == [
-        "https://stumbled.to/", "https://dev.example/kovah/how-i-built-a-web-tool-3hp",
-        "https://www.php.example/archive/2019.php"]
+        "https://stumbled.to/", "https://dev.to/kovah/how-i-built-a-web-tool-3hp",
+        "https://www.php.net/archive/2019.php"]
+
+
+def test_a_listing_page_cannot_send_the_fetcher_to_internal_hosts() -> None:
+    targets = ["http://127.0.0.1:8080/admin/users-and-their-passwords",
+               "http://169.254.169.254/latest/meta-data/iam/security-credentials",
+               "http://localhost/server-status-of-this-machine",
+               "http://metadata.google.internal/computeMetadata/v1/instance",
+               "http://intranet/wiki/Quarterly-results-draft-2024"]
+    items = "".join(f'<li><a href="{u}">An innocent looking headline number {i}</a></li>'
+                    for i, u in enumerate(targets))
+    assert _auto(f"<main><ul>{items}</ul></main>", "https://links.test/") == []
+    # ...while a site on such a host lists its own pages as usual
+    own = "".join(f'<li><a href="http://10.0.0.5/notes/{i}">An innocent looking headline number '
+                  f"{i}</a></li>" for i in range(3))
+    assert _auto(f"<main><ul>{own}</ul></main>", "http://10.0.0.5/") == [
+        "/notes/0", "/notes/1", "/notes/2"]
 
 
 def test_a_podcast_page_with_its_episode_list_inside_the_banner() -> None:
