@@ -198,13 +198,25 @@ def _under(link: _Link, section_path: str) -> bool:
 def _lists(links: Iterable[_Link]) -> dict[str, ItemList]:
     """Every run of usable links with one markup path, judged."""
     runs: dict[str, dict[str, Member]] = {}
+    foreign: dict[str, bool] = {}  # runs whose every link is on another site
     for link in links:
         if link.rejected:
             continue
         for a in link.usable:
             runs.setdefault(a.shape, {}).setdefault(link.url,
                                                     Member(link.title, link.shaped, a.node))
-    return {shape: judge(shape, list(members.values())) for shape, members in runs.items()}
+            foreign[a.shape] = foreign.get(a.shape, True) and not link.own_site
+    lists = {shape: judge(shape, list(members.values())) for shape, members in runs.items()}
+    # A page listing its own site's items is not also a link list: a run of links that all go
+    # elsewhere beside it is a blogroll, partners or "around the web". A bookmark list has no
+    # list of its own items (and a list mixing both, a blog's posts with those it wrote
+    # elsewhere, is its own).
+    if any(x.is_items and not foreign[shape] for shape, x in lists.items()):
+        for shape, x in lists.items():
+            if x.is_items and foreign[shape]:
+                lists[shape] = ItemList(shape, x.urls, "", "links to other sites only, beside "
+                                        "the page's own list of items")
+    return lists
 
 
 def _patterns(links: Iterable[_Link]) -> tuple[Counter[str], Counter[str]]:
@@ -241,6 +253,8 @@ def _decide(link: _Link, lists: dict[str, ItemList],
     if best.is_items:
         return Decision(url, title, True, best.describe(), best.shape)
     why = _alone(link, patterns, section_path)
+    if best.why_not and not link.own_site:
+        why = best.why_not
     return Decision(url, title, why.startswith("article-shaped"), why, where.shape)
 
 

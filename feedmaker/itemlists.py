@@ -41,6 +41,7 @@ class ItemList:
     shape: str
     urls: int
     why: str  # why it is a list of items, "" when it is not
+    why_not: str = ""  # said of its links when something other than their titles rules it out
 
     @property
     def is_items(self) -> bool:

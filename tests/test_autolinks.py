@@ -387,3 +387,17 @@ def test_a_page_whose_only_list_is_named_like_a_side_box_still_gets_its_items() 
     body = f'<main><h1>Trending now</h1><ol class="trending-list">{items}</ol></main>'
     assert _auto(body, "https://news.test/trending") == [
         "/story/1001-vote", "/story/1002-final", "/story/1003-summit"]
+
+
+def test_links_to_other_sites_beside_the_pages_own_list_are_not_items() -> None:
+    own = "".join(f'<article class="teaser"><h2><a href="/news/{s}">{t}</a></h2></article>'
+                  for s, t in [("student-learnings-2022", "Our learning journey is priceless"),
+                               ("state-visit", "A state visit at the project house"),
+                               ("new-building-opens", "The new building opens its doors")])
+    partners = '<div class="partners"><h3>Our partners</h3><ul>' + "".join(
+        f'<li><a href="https://www.{d}/">{t}</a></li>' for d, t in [
+            ("ethz.ch", "Swiss Federal Institute of Technology"),
+            ("epfl.ch", "École polytechnique fédérale de Lausanne"),
+            ("unibas.ch", "University of Basel, Switzerland")]) + "</ul></div>"
+    assert _auto(f"<main>{own}{partners}</main>", "https://house.test/news") == [
+        "/news/student-learnings-2022", "/news/state-visit", "/news/new-building-opens"]
