@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,6 +26,9 @@ ANNOTATION_CHARS = 5  # "Jul 3", "2 min", "2024-01-02"
 # A release list's or a paper list's short titles: "v2.10.2", "tvOS 26.4", "arXiv:2111.01234",
 # "2024-03-01" (a year alone, "2023", is an archive link, and "3" a pager's).
 _NUMBERED = re.compile(r"\d+\.\d+|\b[vV]\d+\b|\b\d{4}-\d\d-\d\d\b")
+# A series: titles alike but for their number ("Part 1", "Part 2"; "Folge 12"), unless a pager's.
+_DIGITS = re.compile(r"\d+")
+_PAGER = re.compile(r"^\W*(page|seite|p[aá]gina|pagina|страница|side|sida|strona)\W*#\W*$")
 _CLIMB = 4  # levels above a link searched for its item block
 
 
@@ -64,6 +68,11 @@ def judge(shape: str, members: Sequence[Member]) -> ItemList:
     numbered = sum(bool(_NUMBERED.search(m.title)) for m in members)
     if 2 * numbered >= n:
         return ItemList(shape, n, f"{numbered} titles name a version or number")
+    stems = Counter(_DIGITS.sub("#", m.title).casefold() for m in members
+                    if _DIGITS.search(m.title)).most_common(1)
+    stem, count = stems[0] if stems else ("", 0)
+    if 2 * count >= n and re.search(r"[^\W\d_]", stem) and not _PAGER.search(stem):
+        return ItemList(shape, n, f"{count} titles number a series ({stem!r})")
     if median >= SHORT_TITLE_CHARS:  # only now read the items' markup
         annotated = sum(_annotated(m) for m in members)
         if 2 * annotated >= n:

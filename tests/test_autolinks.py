@@ -401,3 +401,16 @@ def test_links_to_other_sites_beside_the_pages_own_list_are_not_items() -> None:
             ("unibas.ch", "University of Basel, Switzerland")]) + "</ul></div>"
     assert _auto(f"<main>{own}{partners}</main>", "https://house.test/news") == [
         "/news/student-learnings-2022", "/news/state-visit", "/news/new-building-opens"]
+
+
+@pytest.mark.parametrize(("titles", "taken"), [
+    (["Part 1", "Part 2", "Part 3", "Part 4"], True),  # a series' index
+    (["Folge 12", "Folge 11", "Folge 10"], True),
+    (["Page 1", "Page 2", "Page 3"], False),  # a pager's, whatever its URLs
+    (["January 2024", "December 2023", "November 2023"], False),  # month archives
+])
+def test_a_numbered_series_is_a_list_but_a_pager_or_an_archive_is_not(
+        titles: list[str], taken: bool) -> None:
+    items = "".join(f'<li><a href="/course/unit-{i}">{t}</a></li>' for i, t in enumerate(titles))
+    picked = _auto(f'<main><ul class="units">{items}</ul></main>', "https://learn.test/course")
+    assert picked == ([f"/course/unit-{i}" for i in range(len(titles))] if taken else [])
