@@ -45,6 +45,7 @@ MIN_TITLE_WORDS = 3
 MIN_REPEAT = 2  # a card shape (or URL template) seen twice is a pattern, once is not
 # "/?p=123": a home page's URL with an item's id in the query (WordPress without permalinks).
 _ROOT_ITEM = re.compile(r"(^|&)[^=&]+=\d+(&|$)")
+_POPULAR = re.compile(r"^class '(most-?read|most-?popular|popular|trending)'$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,13 +119,16 @@ def decide(tree: LexborHTMLParser, base: str, section_url: str, site_host: str,
     _reject_listings(link for link in links.values()
                      if any(not a.place.furniture for a in link.anchors))
     decisions = _decide_all(links.values(), section_path)
-    if not any(d.taken for d in decisions):
-        # Nothing but side boxes lists articles here (a page of "Most popular" lists, say):
-        # a feed of other sections' articles is better than an empty one.
+    if not any(d.taken for d in decisions) and any(
+            _POPULAR.search(a.place.side) for link in links.values() for a in link.anchors):
+        # Nothing lists articles here but a block named "Trending" or "Most popular": that is
+        # the page (/trending), not a box beside it. A sidebar, a ticker or "Related" beside an
+        # empty section page still is, and gives nothing.
         for link in links.values():
-            link.usable = [a for a in link.anchors if not a.place.furniture]
-        decisions = [d if not d.taken else Decision(d.url, d.title, True, d.why + "; only side "
-                                                    "boxes list articles here", d.block)
+            link.usable += [a for a in link.anchors if not a.place.furniture
+                            and _POPULAR.search(a.place.side) and a not in link.usable]
+        decisions = [d if not d.taken else Decision(d.url, d.title, True, d.why + "; the page "
+                                                    "lists nothing else", d.block)
                      for d in _decide_all(links.values(), section_path)]
     return decisions
 

@@ -414,3 +414,13 @@ def test_a_numbered_series_is_a_list_but_a_pager_or_an_archive_is_not(
     items = "".join(f'<li><a href="/course/unit-{i}">{t}</a></li>' for i, t in enumerate(titles))
     picked = _auto(f'<main><ul class="units">{items}</ul></main>', "https://learn.test/course")
     assert picked == ([f"/course/unit-{i}" for i in range(len(titles))] if taken else [])
+
+
+def test_an_empty_section_page_gets_nothing_from_its_sidebar_or_ticker() -> None:
+    stories = [("/news/sport/final-goes-to-penalties-1001", "Final goes to penalties late on"),
+               ("/news/world/summit-ends-without-deal-1002", "Summit ends without a deal"),
+               ("/news/world/vote-count-begins-today-1003", "Vote count begins today")]
+    box = "".join(f'<li><a href="{p}">{t}</a></li>' for p, t in stories)
+    body = (f'<div class="ticker"><ul>{box}</ul></div><main><h1>Health</h1><p>No articles '
+            f'found.</p></main><aside class="most-read"><ol>{box}</ol></aside>')
+    assert _auto(body, "https://news.test/news/health") == []
