@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import benchvenv, runs, startup
+from . import benchvenv, real_listings, runs, startup
 from .workload import SETTLE_SECONDS, SiteProcess, cleaned, settle, work_dir
 
 
@@ -33,14 +33,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     ap.add_argument("--quick", action="store_true", help="smaller workload, under 3 minutes")
     ap.add_argument("--only", nargs="*", default=(),
-                    choices=("startup", "extract", "cold", "morss", "big", "scaling"))
+                    choices=("startup", "extract", "cold", "morss", "big", "scaling", "listings"))
     ap.add_argument("--before", type=Path, metavar="TREE",
                     help="also time extraction and the cold build with the feedmaker package under"
                          " TREE, interleaved"
                          " (e.g. `git archive OLD feedmaker | tar -x -C TREE`)")
     args = ap.parse_args(argv)
     plan = QUICK if args.quick else FULL
-    only = set(args.only) or {"startup", "extract", "cold", "morss", "big", "scaling"}
+    only = set(args.only) or {"startup", "extract", "cold", "morss", "big", "scaling", "listings"}
     have = benchvenv.ensure()
     settled = settle(wait=not args.quick)
     work = work_dir()  # removed only at the end: see work_dir
@@ -50,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         if "startup" in only:
             step("start-up: --version, --help, a build with nothing new")
             results["startup"] = startup.startup()
+        if "listings" in only:
+            step("real listing pages, automatic link picker")
+            results["listings"] = runs.listings(real_listings.DATA, plan.rounds, args.before)
         if "extract" in only:
             step("extraction")
             with SiteProcess(plan.site) as site:
@@ -99,6 +102,8 @@ def render(r: dict[str, Any], seconds: float, *, quick: bool) -> str:
         row("  bare `python -c pass` in the same run, CPU s", f"{st['python']:.3f}")
         row("`feedmaker build` of the sample site, nothing new, whole process, CPU s",
             f"{st['build_nothing_new']:.3f}", verdict(st["build_nothing_new"] <= 0.3, "≤ 0.3"))
+    if (ls := r.get("listings")) is not None:
+        _listing_rows(ls, row)
     if e := r.get("extract"):
         row(f"extraction: parse + every field + sanitize, pages/s on one core ({e['pages']} pages)",
             f"{e['feedmaker']:.0f}", verdict(e["feedmaker"] >= 400, "≥ 400"))
@@ -199,6 +204,20 @@ def render(r: dict[str, Any], seconds: float, *, quick: bool) -> str:
     lines += [f"{a:<{width}}  {b:>24}  {c}" for a, b, c in rows]
     lines.append(f"({'quick' if quick else 'full'} mode, {seconds:.0f} s)")
     return "\n".join(lines)
+
+
+def _listing_rows(ls: dict[str, Any], row: Any) -> None:
+    if ls.get("skipped"):
+        row("real listing pages, automatic link picker", f"skipped: {ls['skipped']}")
+        return
+    ok = ls["F1"] >= 0.90 and ls["P"] >= 0.95 and ls["empty"] == 0
+    row(f"real listing pages ({ls['pages']}, ../shared/realdata), automatic picker: macro P / R /"
+        " F1; pages with no pick", f"{ls['P']:.3f} / {ls['R']:.3f} / {ls['F1']:.3f}; {ls['empty']}",
+        verdict(ok, "F1 ≥ 0.90, P ≥ 0.95, 0"))
+    row("  CPU per page, parse + pick (ms, median pass)", f"{ls['cpu_ms']:.1f}")
+    if b := ls.get("before"):
+        row("  the feedmaker under --before: macro F1; CPU per page (before ÷ after)",
+            f"{b['F1']:.3f}; {b['cpu_ms']:.1f} ({b['cpu_ms'] / ls['cpu_ms']:.2f}×)")
 
 
 def verdict(ok: bool, floor: str) -> str:

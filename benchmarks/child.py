@@ -162,7 +162,18 @@ def rebuild(args: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-MEASUREMENTS = {f.__name__: f for f in (extract, trafilatura, build, state, rebuild)}
+def listings(args: dict[str, Any]) -> dict[str, Any]:
+    """The automatic link picker on the real listing pages beside the project: the scorer's
+    figures and CPU per page. With "tree", feedmaker is imported from that folder instead."""
+    if args.get("tree"):
+        sys.path.insert(0, args["tree"])
+    from .real_listings import measure
+
+    _pin()
+    return measure(Path(args["data"]), args["rounds"])
+
+
+MEASUREMENTS = {f.__name__: f for f in (extract, trafilatura, build, state, rebuild, listings)}
 
 if __name__ == "__main__":
     print(json.dumps(MEASUREMENTS[sys.argv[1]](json.loads(sys.argv[2]))))

@@ -36,6 +36,25 @@ def child(what: str, args: dict[str, Any], python: Path | str = sys.executable) 
     return out
 
 
+def listings(data: Path, rounds: int, before: Path | None = None) -> dict[str, Any]:
+    """The picker on the real listing pages (../shared): skipped, saying why, without them.
+    With `before`, the older tree is measured too, alternating with this one."""
+    if not data.is_dir():
+        reason = f"{data} is absent (data beside the project, not in it)"
+        print(f"    skipped: {reason}", file=sys.stderr, flush=True)
+        return {"skipped": reason}
+    args: dict[str, Any] = {"data": str(data), "rounds": 1}
+    mine, old = [], []
+    for _ in range(rounds):  # interleaved, one pass each, medians
+        mine.append(child("listings", args))
+        if before is not None:
+            old.append(child("listings", {**args, "tree": str(before)}))
+    out = {**mine[0], "cpu_ms": median([m["cpu_ms"] for m in mine])}
+    if old:
+        out["before"] = {**old[0], "cpu_ms": median([m["cpu_ms"] for m in old])}
+    return out
+
+
 def median(xs: list[float]) -> float:
     return statistics.median(xs) if xs else float("nan")
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from aiohttp.abc import AbstractResolver
 
+from .autolinks import Decision
 from .config import Config, SiteConfig
 from .errors import FeedmakerError
-from .links import Link, parse_listing
+from .links import AUTO, Link, explain_listing, parse_listing
 from .parse import Parsed, parse_article
 from .rulehealth import describe
 from .store import HealthRow, Store
 from .urls import canonical_url
+
+SHOWN = 5  # links listed per section unless every link is asked for
 
 
 @dataclass
@@ -22,6 +26,42 @@ class SectionReport:
     links: list[Link] = field(default_factory=list)
     next_url: str | None = None
     error: str | None = None
+    # The automatic picker's reasons, link by link, when it chose the links shown.
+    decisions: list[Decision] = field(default_factory=list)
+
+    def link_lines(self, every: bool = False) -> list[str]:
+        """The links found and why: the first few with the picker's signal and block, then
+        what was left out, by reason, with an example; `every` lists each link instead."""
+        why = {d.url: d for d in self.decisions}
+        lines: list[str] = []
+        for link in self.links if every else self.links[:SHOWN]:
+            lines.append(f"    {link.url}  {link.title[:60]!r}")
+            if (d := why.get(link.url)) is not None:
+                lines.append(f"        ← {d.why}  [{short_block(d.block)}]")
+            elif not self.decisions:
+                lines.append("        ← the [links] rules")
+        if len(self.links) > SHOWN and not every:
+            lines.append(f"    … and {len(self.links) - SHOWN} more (--links lists every link)")
+        left = [d for d in self.decisions if not d.taken]
+        if not left:
+            return lines
+        lines.append(f"  left out: {len(left)} links")
+        if every:
+            lines += [f"    {d.url}  {d.title[:40]!r}\n        ✗ {d.why}  [{short_block(d.block)}]"
+                      for d in left]
+            return lines
+        examples = {d.why: d for d in reversed(left)}
+        for reason, n in Counter(d.why for d in left).most_common():
+            d = examples[reason]
+            lines.append(f"    {n:>3} {reason}; e.g. {d.url} {d.title[:30]!r} "
+                         f"[{short_block(d.block)}]")
+        return lines
+
+
+def short_block(block: str, parts: int = 4) -> str:
+    """The last few steps of a markup path: "…>section.cards>div.card>h3>a"."""
+    steps = block.split(">")
+    return block if len(steps) <= parts else "…>" + ">".join(steps[-parts:])
 
 
 @dataclass
@@ -51,6 +91,9 @@ async def check_site(config: Config, site: SiteConfig, article_url: str | None =
                 page = await fetcher.get(url, allowed_hosts=site.allowed_hosts)
                 listing = parse_listing(page.html, page.url, url, site.links, site.host)
                 report.links, report.next_url = list(listing.links), listing.next_url
+                if listing.source == AUTO or not listing.links:
+                    report.decisions = explain_listing(page.html, page.url, url, site.links,
+                                                       site.host)
                 if not listing.links and listing.fallback:
                     report.links = list(listing.fallback)
                     report.error = (f"the link rules matched nothing; the automatic picker finds "

@@ -152,10 +152,13 @@ def _progress() -> Iterator[Progress | None]:
 @main.command("check")
 @click.argument("site")
 @click.argument("url", required=False)
+@click.option("--links", "every_link", is_flag=True,
+              help="List every link of each section page with the reason it was taken or not.")
 @_global_options
 @pass_config
-def check_cmd(obj: dict[str, Any], site: str, url: str | None) -> None:
-    """Show what the rules find on each section and on one article (the first found, or URL)."""
+def check_cmd(obj: dict[str, Any], site: str, url: str | None, every_link: bool) -> None:
+    """Show what the rules find on each section and on one article (the first found, or URL),
+    and why each link of a section page was taken as an article or not."""
     from .check import check_site
 
     config = _config(obj)
@@ -166,22 +169,21 @@ def check_cmd(obj: dict[str, Any], site: str, url: str | None) -> None:
         report = _run(check_site(config, config.sites[site], url))
     except FeedmakerError as exc:  # an unusable state file, say
         _fail(str(exc), EXIT_CONFIG)
-    _print_check(report, click.echo)
+    _print_check(report, click.echo, every_link)
     bad = any(s.error for s in report.sections) or report.article_error or report.parsed is None
     sys.exit(EXIT_FAILED if bad else 0)
 
 
-def _print_check(report: CheckReport, echo: Callable[[str], None]) -> None:
+def _print_check(report: CheckReport, echo: Callable[[str], None], every_link: bool = False) -> None:
     echo(f"{report.site.name} ({report.site.url})")
     if report.health:
         echo("rule health (last build):\n" + "\n".join(report.health_lines()))
     for s in report.sections:
         status = f"ERROR: {s.error}" if s.error and not s.links else f"{len(s.links)} article links"
-        echo(f"\nsection {s.title!r}  {s.url}\n  {status}")
-        for link in s.links[:5]:
-            echo(f"    {link.url}  {link.title[:60]!r}")
-        if len(s.links) > 5:
-            echo(f"    … and {len(s.links) - 5} more")
+        picker = " (picked automatically)" if s.decisions and s.links else ""
+        echo(f"\nsection {s.title!r}  {s.url}\n  {status}{picker}")
+        for line in s.link_lines(every_link):
+            echo(line)
         if s.next_url:
             echo(f"  next page: {s.next_url}")
     if report.article_url is None:

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from aiohttp.abc import AbstractResolver
 from selectolax.lexbor import LexborHTMLParser
 
-from .autolinks import FURNITURE_PATH, article_shaped, pick_links
+from .autolinks import FURNITURE_PATH, Decision, article_shaped, decide
 from .config import (
     DEFAULT_USER_AGENT,
     FIELDS,
@@ -29,7 +29,7 @@ from .config import (
     config_from_dict,
     parse_rule,
 )
-from .errors import ConfigError, FeedmakerError
+from .errors import ConfigError, FeedmakerError, ParseError
 from .fetch import Fetcher
 from .links import Link, parse_listing
 from .output import write_if_changed
@@ -103,7 +103,10 @@ async def propose_site(url: str, *, key: str | None = None, sample: int = 10,
                 sections[title] = (url_path(link), len(links))
                 listed.append(links)
         if not sections:  # a site with no usable menu: the page itself is the one section
-            own = [Link(u, t) for u, t in pick_links(tree, home.url, home.url, host)]
+            decisions = decide(tree, home.url, home.url, host)
+            own = [Link(d.url, d.title) for d in decisions if d.taken]
+            if not own:  # a block with no article link would fail on its first build
+                raise ParseError(home.url, nothing_found(decisions, len(menu)))
             sections, listed = {"Latest": (url_path(home.url) or "/", len(own))}, [own]
         targets = _round_robin(listed, sample)
         texts = await asyncio.gather(*(_page(fetcher, u) for u in targets))
@@ -120,6 +123,22 @@ async def propose_site(url: str, *, key: str | None = None, sample: int = 10,
     include = url_regex([url_path(link.url) for links in listed for link in links])
     return Proposal(site.key, site.name, url, sections, include, rules, fills, [u for u, _ in docs],
                     guess_zone([t for _, t in docs]))
+
+
+def nothing_found(decisions: Sequence[Decision], sections_tried: int) -> str:
+    """What `init` says when no page it read lists an article link, and what to try."""
+    where = (f"not on this page, nor on the {sections_tried} section page(s) its menus link to"
+             if sections_tried else "not on this page, and its menus link to no section page")
+    if not decisions:
+        seen = ("The page's HTML has no links at all: its content is probably built by "
+                "JavaScript, which feedmaker does not run")
+    else:
+        reasons = Counter(d.why for d in decisions).most_common(3)
+        seen = f"Of its {len(decisions)} links, " + "; ".join(f"{n} {why}" for why, n in reasons)
+    return (f"no article links found ({where}). {seen}. Try: `feedmaker init` on a page that "
+            "lists articles (a section, a blog's index or archive); or write the "
+            "[sites.<name>.links] rules by hand (selector, include: see README, Configuration) "
+            "and test them with `feedmaker check`. Nothing was drafted.")
 
 
 # An ISO 8601 time with its UTC offset, as JSON-LD and <meta>/<time> dates carry them.

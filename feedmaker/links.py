@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .autolinks import FURNITURE_PATH, anchors, in_furniture, pick_links
+from .autolinks import FURNITURE_PATH, Decision, anchors, decide, outside_furniture, pick_links
 from .config import LinkRules
 from .sanitize import clean_text
 from .urls import absolute, canonical_url, same_host, url_path
@@ -57,6 +57,22 @@ def parse_listing(html: str | bytes, page_url: str, section_url: str, rules: Lin
     return Listing((), next_url, RULES, fallback)
 
 
+def explain_listing(html: str | bytes, page_url: str, section_url: str, rules: LinkRules,
+                    site_host: str) -> list[Decision]:
+    """Why the automatic picker takes or leaves each link of a section page, in page order
+    (for `feedmaker check`): what `parse_listing` does without an include rule, or as the
+    fallback when the rules match nothing."""
+    tree = LexborHTMLParser(html)
+    base = _base_href(tree, page_url)
+    selector = rules.selector if rules.include is None else DEFAULT_SELECTOR
+    decisions = decide(tree, base, section_url, site_host, selector)
+    if rules.include is None and selector != DEFAULT_SELECTOR and not any(d.taken for d in decisions):
+        decisions = decide(tree, base, section_url, site_host, DEFAULT_SELECTOR)
+    return [Decision(d.url, d.title, False, "excluded by the [links] exclude rule", d.block)
+            if d.taken and any(p.search(url_path(d.url)) for p in rules.exclude) else d
+            for d in decisions]
+
+
 def _auto(tree: LexborHTMLParser, base: str, section_url: str, rules: LinkRules, host: str,
           selector: str) -> tuple[Link, ...]:
     return tuple(Link(url, title) for url, title in pick_links(tree, base, section_url, host, selector)
@@ -70,7 +86,7 @@ def _by_rules(tree: LexborHTMLParser, base: str, section_url: str, rules: LinkRu
     they point at other sections' articles. Should that leave nothing, they are kept after all."""
     nodes = anchors(tree, rules.selector)
     if rules.selector == DEFAULT_SELECTOR:
-        found = _matching([n for n in nodes if not in_furniture(n)], base, section_url, rules,
+        found = _matching(outside_furniture(tree, nodes), base, section_url, rules,
                           site_host)
         if found:
             return found

@@ -178,9 +178,13 @@ async def _read_section(site: SiteConfig, title: str, url: str, store: Store, fe
                     # picker, is more often a block or an interstitial than a real empty page.
                     result.blocked = True
                     hint += "; recorded as blocked: it listed articles before"
+                # "Changed" only for a section that listed articles before: on a first run the
+                # page may simply not list any (`feedmaker check` says why each link was left out).
+                changed = "has the page layout changed? " \
+                    if result.health.listed_before(title) else ""
                 result.problems.append(
-                    f"section {title!r}: no article links matched on {page_url} "
-                    f"(has the page layout changed? try `feedmaker check`){hint}")
+                    f"section {title!r}: no article links matched on {page_url} ({changed}"
+                    f"`feedmaker check {site.key}` says why each link was left out){hint}")
                 result.health.section(site, title, listing, 0)
                 return []
             result.health.section(site, title, listing, len(listing.links))

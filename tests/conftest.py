@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -15,6 +16,19 @@ from sample_site.server import SampleSite
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_CONFIG = ROOT / "sample_site" / "feedmaker.toml"
+SHARED = ROOT.parent / "shared"  # data beside the project, never copied into it
+
+
+def shared_data(relative: str) -> Path:
+    """A folder of ../shared for a test that needs it. Absent: the test is skipped, saying so,
+    unless CI=true, where it fails (CI has the folder, and a skipped quality floor is no floor)."""
+    path = SHARED / relative
+    if path.is_dir():
+        return path
+    if os.environ.get("CI", "").strip().lower() in ("true", "1", "yes"):
+        pytest.fail(f"{path} is missing: CI must have ../shared ({relative})")
+    pytest.skip(f"{path} is absent: this test needs the data beside the project "
+                f"(../shared/{relative}); CI=true makes its absence a failure")
 
 
 @pytest.fixture

@@ -18,9 +18,10 @@ from feedcheck import check_atom, check_json, check_out_dir, check_rss
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from selectolax.lexbor import LexborHTMLParser
 
 from feedmaker.build import build
-from feedmaker.config import load_config
+from feedmaker.config import LinkRules, load_config
 from feedmaker.errors import ParseError
 from feedmaker.links import parse_listing
 from feedmaker.model import Article
@@ -390,6 +391,25 @@ def test_listing_over_random_html_yields_only_same_host_http_links(html: str) ->
         assert "\x00" not in link.title
     if listing.next_url is not None:
         assert listing.next_url.startswith("http://example.com/")
+
+
+@PROPERTY
+@given(html=random_html)
+def test_the_automatic_picker_over_random_html_yields_web_links_on_public_or_own_hosts(
+        html: str) -> None:
+    from feedmaker.autolinks import decide
+    from feedmaker.urls import host_of
+    from feedmaker.urlshape import public_host, same_site
+
+    page = "http://example.com/news/health"
+    listing = parse_listing(html, page, page, LinkRules(), "example.com")
+    for link in listing.links:
+        assert link.url.startswith(("http://", "https://")), link
+        assert same_site(link.url, "example.com") or public_host(host_of(link.url)), link
+        assert "\x00" not in link.title
+    tree = LexborHTMLParser(html)
+    assert [d.url for d in decide(tree, page, page, "example.com") if d.taken] == [
+        link.url for link in listing.links]  # `check` explains what the picker does
 
 
 _SITE = load_config_for_parsing()

@@ -80,3 +80,19 @@ def test_cli_init_write_never_breaks_the_config(site: SampleSite, tmp_path: Path
         assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
         assert path.read_text() == original, args
     assert load_config(path).sites["sample"]
+
+
+def test_cli_init_on_a_site_listing_no_article_says_so_and_drafts_nothing(
+        site: SampleSite, tmp_path: Path) -> None:
+    for pattern in ("/", "/news/*", "/articles/*"):  # every page renders without article links
+        site.set_fault(pattern, "empty")
+    path = tmp_path / "feedmaker.toml"
+    path.write_text('out_dir = "feeds"\n')
+    for args in ([], ["--write"]):
+        proc = run_cli("-c", str(path), "init", site.url, *args)
+        assert proc.returncode == 1, proc.stdout + proc.stderr
+        assert "no article links found" in proc.stderr and "section page(s)" in proc.stderr
+        assert "Try: `feedmaker init` on a page that lists articles" in proc.stderr
+        assert "in page furniture" in proc.stderr  # what the links it saw were
+        assert "[sites." not in proc.stdout and "Traceback" not in proc.stderr
+    assert path.read_text() == 'out_dir = "feeds"\n'
