@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from aiohttp.abc import AbstractResolver
+from typing import TYPE_CHECKING
 
 from .config import Config, SiteConfig
 from .errors import FeedmakerError
@@ -13,6 +12,9 @@ from .parse import Parsed, parse_article
 from .rulehealth import describe
 from .store import HealthRow, Store
 from .urls import canonical_url
+
+if TYPE_CHECKING:
+    from aiohttp.abc import AbstractResolver  # the test seam: any host name to 127.0.0.1
 
 
 @dataclass

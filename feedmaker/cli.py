@@ -36,8 +36,9 @@ def main(ctx: click.Context, config_path: str, verbose: int) -> None:
     level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
     logging.basicConfig(level=level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if verbose < 2:
-        logging.getLogger("aiohttp").setLevel(logging.WARNING)
+    if verbose < 2:  # httpx logs every request at INFO
+        for noisy in ("aiohttp", "httpx"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
     ctx.obj = {"config_path": config_path, "verbose": verbose}
 
 

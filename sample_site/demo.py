@@ -50,7 +50,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8080)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    for noisy in ("aiohttp", "apscheduler"):
+    for noisy in ("aiohttp", "httpx", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     port = _free(args.port)
     with SampleSite(_free(args.site_port)) as site:

@@ -266,11 +266,11 @@ def test_tls_failures_are_worded_as_tls_not_as_the_os_errno_they_carry() -> None
     import aiohttp
     from aiohttp.client_reqrep import ConnectionKey
 
-    from feedmaker.fetch import _describe
+    from feedmaker.transport import describe
 
     key = ConnectionKey("a.test", 443, True, True, None, None, None)
     error = ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")
-    text = _describe(aiohttp.ClientConnectorCertificateError(key, error))
+    text = describe(aiohttp.ClientConnectorCertificateError(key, error))
     assert "TLS" in text and "CERTIFICATE_VERIFY_FAILED" in text and "not permitted" not in text
 
 
@@ -300,3 +300,50 @@ def test_proxy_choice_follows_all_proxy_and_port_specific_no_proxy(monkeypatch: 
     assert f._proxy("http://a.test:9090/x") == "http://proxy.test:3128"
     monkeypatch.setenv("all_proxy", "socks5://proxy.test:1080")  # not an HTTP proxy: not used
     assert Fetcher("feedmaker-test/1")._proxy("http://b.test/x") is None
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_a_refused_connection_is_worded_as_refused() -> None:
+    port = _closed_port()
+    with pytest.raises(FetchError, match=rf"cannot connect to 127\.0\.0\.1:{port} \(Connection refused\)"):
+        _get(f"http://127.0.0.1:{port}/news")
+
+
+def test_the_transport_reports_a_refused_connection_as_connect_error_not_timeout() -> None:
+    """httpx callers tell "down" from "slow" by class: a refusal is ConnectError (httpx-aiohttp's
+    transport says ConnectTimeout), and the aiohttp error stays its cause."""
+    import aiohttp
+    import httpx
+
+    from feedmaker.transport import connect
+
+    async def run() -> None:
+        async with connect("feedmaker-test/1", 5.0, lambda url: None) as client:
+            await client.get(f"http://127.0.0.1:{_closed_port()}/")
+    with pytest.raises(httpx.ConnectError) as info:
+        asyncio.run(run())
+    assert not isinstance(info.value, httpx.TimeoutException)
+    assert isinstance(info.value.__cause__, aiohttp.ClientConnectorError)
+
+
+def test_compressed_pages_are_decoded_and_the_size_cap_counts_decoded_bytes(
+        serve: Callable[[Handler], int]) -> None:
+    import gzip
+
+    page = "<p>café</p>".encode() * 1000
+    bomb = gzip.compress(b" " * (3 << 20))  # 3 KB on the wire, 3 MB once decoded
+
+    def handler(host: str, path: str) -> Reply:
+        if path == "/robots.txt":
+            return 404, [], b""
+        body = gzip.compress(page) if path == "/page" else bomb
+        return 200, [*HTML, ("Content-Encoding", b"gzip")], body
+    port = serve(handler)
+    assert _get_with(f"http://a.test:{port}/page").html == page
+    with pytest.raises(FetchError, match="larger than 1048576 bytes"):
+        _get_with(f"http://a.test:{port}/bomb", max_bytes=1 << 20)
