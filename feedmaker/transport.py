@@ -78,12 +78,14 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._proxies: dict[str, tuple[str, dict[str, str]]] = {}
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        url = str(request.url)
+        url = request.url
+        if url.userinfo:  # httpx sent them as Authorization already; aiohttp refuses both
+            url = url.copy_with(username=None, password=None)
         timeout = request.extensions.get("timeout", {})
-        proxy, proxy_headers = self._proxy(self._proxy_for(url))
+        proxy, proxy_headers = self._proxy(self._proxy_for(str(url)))
         try:
             response = await self._session.request(
-                request.method, url,
+                request.method, str(url),
                 # As written (httpx.Headers' own iteration lowercases the names).
                 headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw],
                 data=request.content or None, allow_redirects=False, auto_decompress=False,

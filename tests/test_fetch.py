@@ -18,6 +18,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 
 from feedmaker.errors import FetchError, RobotsDenied
 from feedmaker.fetch import Fetcher, Page, retry_after
+from sample_site.server import SampleSite
 
 # (host without port, path) -> (status, [(header, raw bytes)], body)
 Reply = tuple[int, list[tuple[str, bytes]], bytes]
@@ -347,3 +348,15 @@ def test_compressed_pages_are_decoded_and_the_size_cap_counts_decoded_bytes(
     assert _get_with(f"http://a.test:{port}/page").html == page
     with pytest.raises(FetchError, match="larger than 1048576 bytes"):
         _get_with(f"http://a.test:{port}/bomb", max_bytes=1 << 20)
+
+
+def test_credentials_in_a_url_are_sent_as_basic_auth(site: SampleSite) -> None:
+    """httpx makes the header; the transport must not hand aiohttp the credentials again (it
+    refuses a URL with credentials next to an Authorization header)."""
+    import base64
+
+    page = asyncio.run(_fetch_direct(f"http://feeds:s3cret-pw@127.0.0.1:{site.port}/news/health"))
+    assert page.status == 200
+    sent = next(site.find(path="/news/health")).headers
+    auth = {k.lower(): v for k, v in sent.items()}["authorization"]
+    assert auth == "Basic " + base64.b64encode(b"feeds:s3cret-pw").decode()
