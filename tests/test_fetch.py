@@ -7,64 +7,17 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from aiohttp.abc import AbstractResolver, ResolveResult
+from conftest import HTML, Handler, Loopback, Reply
 
 from feedmaker.errors import FetchError, RobotsDenied
 from feedmaker.fetch import Fetcher, Page, retry_after
 from sample_site.server import SampleSite
-
-# (host without port, path) -> (status, [(header, raw bytes)], body)
-Reply = tuple[int, list[tuple[str, bytes]], bytes]
-Handler = Callable[[str, str], Reply]
-
-
-class Loopback(AbstractResolver):
-    """Every host name resolves to 127.0.0.1."""
-
-    async def resolve(self, host: str, port: int = 0,
-                      family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
-        return [{"hostname": host, "host": "127.0.0.1", "port": port, "family": socket.AF_INET,
-                 "proto": 0, "flags": socket.AI_NUMERICHOST}]
-
-    async def close(self) -> None:
-        pass
-
-
-@pytest.fixture
-def serve() -> Iterator[Callable[[Handler], int]]:
-    """serve(handler) -> port of a server answering every GET with handler(host, path)."""
-    servers: list[ThreadingHTTPServer] = []
-
-    def start(handler: Handler) -> int:
-        class Answer(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
-                status, headers, body = handler(host, self.path)
-                # Written raw, so header bytes reach the client as a misbehaving server sends them.
-                head = [f"HTTP/1.1 {status} X".encode(), b"Connection: close",
-                        b"Content-Length: %d" % len(body)]
-                head += [name.encode() + b": " + value for name, value in headers]
-                self.wfile.write(b"\r\n".join(head) + b"\r\n\r\n" + body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return server.server_address[1]
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
 
 
 def _get(url: str, **kw: str) -> Page:
@@ -73,8 +26,6 @@ def _get(url: str, **kw: str) -> Page:
             return await f.get(url, **kw)
     return asyncio.run(run())
 
-
-HTML = [("Content-Type", b"text/html; charset=utf-8")]
 
 
 def test_a_non_ascii_etag_is_not_kept(serve: Callable[[Handler], int]) -> None:
@@ -231,7 +182,6 @@ def _get_with(url: str, **kw: Any) -> Page:
 def test_fetchers_sharing_slots_keep_to_the_per_host_limit_together(
         serve: Callable[[Handler], int], shared: bool) -> None:
     """Two sites on one host (two fetchers) make at most per_host requests at a time between them."""
-    import threading
     import time
 
     from feedmaker.fetch import HostSlots
