@@ -41,6 +41,7 @@ __all__ = ["FetchStats", "Fetcher", "HostSlots", "Page", "decode_html", "looks_l
 
 MAX_REDIRECTS = 5
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 # Texts that challenge and bot-wall pages put in their first few KB.
@@ -102,6 +103,17 @@ def retry_after(value: str | None) -> float | None:
 
 
 
+def _port(url: str) -> int | None:
+    """The port `url` names, None for its scheme's default: http:// and https:// compare equal.
+    FetchError for a port that is not one (":99999", ":x")."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # also an unsplittable URL ("http://[::1/p")
+        raise FetchError(url, "invalid port or host") from None
+    return None if port == _DEFAULT_PORTS.get(parts.scheme.lower()) else port
+
+
 class HostSlots:
     """At most `per_host` requests at a time to any one host, for every Fetcher that shares
     this: two configured sites on one host still make `per_host` requests between them."""
@@ -150,8 +162,10 @@ class Fetcher:
     async def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
                   allowed_hosts: Iterable[str] = ()) -> Page:
         """GET an HTML page, following redirects only to http(s) URLs on the same host or on
-        `allowed_hosts`. A total deadline covers the whole exchange, body included."""
+        `allowed_hosts`, and on the same port. A total deadline covers the whole exchange, body
+        included."""
         hosts = [*allowed_hosts, host_of(url)]
+        port = _port(url)
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -165,6 +179,9 @@ class Fetcher:
                 raise FetchError(current, "not an http(s) URL")
             if not any(same_host(current, h) for h in hosts):
                 raise FetchError(current, f"refusing to leave for another host ({host_of(current)})")
+            if (there := _port(current)) != port:  # :22 on the same host is another service
+                raise FetchError(current, "refusing to leave for another port "
+                                          f"({'the default' if there is None else there})")
             await self._check_robots(current)
             try:
                 status, resp_headers, body, spent = await self._exchange(current, headers, budget)
@@ -290,7 +307,11 @@ class Fetcher:
             location = headers.get("location")
             if status in (301, 302, 303, 307, 308) and location:
                 url = urljoin(url, location)
-                if not same_host(url, host_of(origin)):
+                try:
+                    elsewhere = not same_host(url, host_of(origin)) or _port(url) != _port(origin)
+                except FetchError:  # an invalid port
+                    elsewhere = True
+                if elsewhere:
                     return None  # robots.txt of another site says nothing about this one
                 continue
             if status == 200:
