@@ -40,7 +40,11 @@ __all__ = ["FetchStats", "Fetcher", "HostSlots", "Page", "decode_html", "looks_l
            "retry_after", "utf8_html"]
 
 MAX_REDIRECTS = 5
-_HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# What a page served without a Content-Type must start with to be read as HTML: the HTML
+# signatures of WHATWG's MIME sniffing (a tag name, then a space or ">"; or a comment).
+_LOOKS_HTML = re.compile(rb"(?:\xef\xbb\xbf)?[\t\n\x0c\r ]*<(?:!--|(?:!doctype\s+html|html|head|body|"
+                         rb"script|iframe|h1|div|font|table|a|style|title|b|br|p)[\t\n\x0c\r >])", re.I)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -261,6 +265,7 @@ class Fetcher:
         if status == 304:
             return Page(url, 304, b"", etag, modified)
         ctype = headers.get("content-type")
+        media = ctype.split(";")[0].strip().lower() if ctype else ""
         challenge = (status != 200 or len(body) < 64 * 1024) and \
             looks_like_challenge(body[:8192].decode("utf-8", "replace"))
         if status in (403, 429) or (status == 503 and challenge):
@@ -271,8 +276,9 @@ class Fetcher:
             raise FetchError(url, f"HTTP {status}", status, retry_after(headers.get("retry-after")))
         if status != 200:
             raise FetchError(url, f"unexpected HTTP {status}", status)
-        if ctype and not ctype.split(";")[0].strip().lower().startswith(_HTML_TYPES):
-            raise FetchError(url, f"not an HTML page ({ctype.split(';')[0]})", status)
+        if media not in _HTML_TYPES and (media or not _LOOKS_HTML.match(body)):
+            what = media or "no Content-Type, and it does not begin like HTML"
+            raise FetchError(url, f"not an HTML page ({what})", status)
         if challenge:  # a challenge page is small; a real page mentioning one is not blocked
             raise BlockedError(url, "challenge page instead of content", status)
         return Page(url, status, utf8_html(body, ctype), etag, modified)

@@ -1,5 +1,5 @@
 """What a hostile or careless network cannot make the fetcher do: follow a redirect to another
-port. Real sockets and HTTP on 127.0.0.1."""
+port, or take a non-HTML answer for a page. Real sockets and HTTP on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -70,3 +70,30 @@ def test_ports_compare_with_default_ports_equal(a: str, b: str, same: bool) -> N
     from feedmaker.fetch import _port
 
     assert (_port(a) == _port(b)) == same
+
+
+# -- only HTML is read -------------------------------------------------------------------------------
+@pytest.mark.parametrize(("ctype", "body", "ok"), [
+    (b"text/html; charset=utf-8", b"<p>x</p>", True),
+    (b"TEXT/HTML", b"<p>x</p>", True),
+    (b"application/xhtml+xml", b"<html><p>x</p></html>", True),
+    (b"text/plain", b"<p>not markup, whatever it looks like</p>", False),
+    (b"application/json", b'{"html": "<p>"}', False),
+    (b"text/xml", b"<?xml version='1.0'?><rss/>", False),
+    (b"text/htmlx", b"<p>x</p>", False),
+    (None, b"\n  <!DOCTYPE html><html><p>x</p>", True),
+    (None, b"\xef\xbb\xbf<html lang=en><p>x</p>", True),
+    (None, b"<!-- a comment --><p>x</p>", True),
+    (None, b"root:x:0:0:root:/root:/bin/bash\n", False),
+    (None, b"<?xml version='1.0'?><rss/>", False),
+])
+def test_only_html_is_read_as_a_page(serve: Callable[[Handler], int], ctype: bytes | None,
+                                     body: bytes, ok: bool) -> None:
+    headers = [("Content-Type", ctype)] if ctype else []
+    port = serve(_recording([], lambda path: (404, [], b"") if path == "/robots.txt"
+                            else (200, headers, body)))
+    if ok:
+        assert _local(f"http://127.0.0.1:{port}/p").html == body.removeprefix(b"\xef\xbb\xbf")
+    else:
+        with pytest.raises(FetchError, match="not an HTML page"):
+            _local(f"http://127.0.0.1:{port}/p")
