@@ -1,16 +1,23 @@
 """What a hostile or careless network cannot make the fetcher do: follow a redirect to another
-port, or take a non-HTML answer for a page. Real sockets and HTTP on 127.0.0.1."""
+port, take a non-HTML answer for a page, or show a password. Real sockets and HTTP on 127.0.0.1."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import socketserver
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
-from conftest import HTML, Handler, Reply
+from conftest import HTML, Handler, Reply, write_config
+from running import Daemon, wait_for
 
 from feedmaker.errors import FetchError
 from feedmaker.fetch import Fetcher, Page
+from sample_site.server import SampleSite
+
+SECRET = "s3cret-pw"
 
 
 def _local(url: str) -> Page:
@@ -97,3 +104,72 @@ def test_only_html_is_read_as_a_page(serve: Callable[[Handler], int], ctype: byt
     else:
         with pytest.raises(FetchError, match="not an HTML page"):
             _local(f"http://127.0.0.1:{port}/p")
+
+
+# -- no password in any message -------------------------------------------------------------------
+def test_fetch_errors_carry_no_credentials() -> None:
+    from feedmaker.errors import redact
+
+    exc = FetchError(f"http://user:{SECRET}@a.test/x",
+                     f"ClientHttpProxyError: 407, url='http://me:{SECRET}@proxy.test:3128'")
+    assert SECRET not in str(exc) and SECRET not in exc.url and SECRET not in exc.problem
+    assert "http://***@a.test/x" in str(exc) and "http://***@proxy.test:3128" in str(exc)
+    assert redact("see https://a.test/p?q=x@y and mailto:a@b") == "see https://a.test/p?q=x@y and mailto:a@b"
+
+
+def test_a_password_in_a_site_url_is_not_shown(serve: Callable[[Handler], int]) -> None:
+    port = serve(_recording([], lambda path: (404, [], b"") if path == "/robots.txt"
+                            else (500, [], b"")))
+    with pytest.raises(FetchError) as info:
+        _local(f"http://user:{SECRET}@127.0.0.1:{port}/x")
+    assert "HTTP 500" in str(info.value) and SECRET not in str(info.value)
+
+
+class _Proxy(socketserver.ThreadingTCPServer):
+    """An HTTP proxy that answers every request (CONNECT included) with one status."""
+
+    daemon_threads = allow_reuse_address = True
+
+    def __init__(self, status: int) -> None:
+        self.seen: list[bytes] = []
+        answer = f"HTTP/1.1 {status} Nope\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".encode()
+
+        class Answer(socketserver.StreamRequestHandler):
+            def handle(inner) -> None:
+                head = b""
+                while not head.endswith(b"\r\n\r\n") and (line := inner.rfile.readline()):
+                    head += line
+                self.seen.append(head)
+                inner.wfile.write(answer)
+
+        super().__init__(("127.0.0.1", 0), Answer)
+
+
+@pytest.fixture
+def proxy(request: pytest.FixtureRequest) -> Iterator[_Proxy]:
+    server = _Proxy(request.param)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("proxy", [407, 502], indirect=True)
+def test_a_proxy_password_reaches_no_log_healthz_or_state_file(
+        proxy: _Proxy, site: SampleSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """https_proxy=http://user:password@…, and the proxy refuses: the error says so, the
+    password stays in the Proxy-Authorization header it belongs in."""
+    for name in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("https_proxy", f"http://feeds:{SECRET}@127.0.0.1:{proxy.server_address[1]}")
+    secure = ('\n[sites.secure]\nurl = "https://secure.example.test/"\ninterval = "2s"\n'
+              '[sites.secure.sections]\nNews = "/news"\n')
+    config = write_config(tmp_path, site.url, extra=secure)
+    with Daemon(config) as d:
+        wait_for(lambda: d.health()["sites"]["secure"]["state"] == "failing", 30, "the failing site")
+        last_error = d.health()["sites"]["secure"]["last_error"]
+    assert str(proxy.server_address[1]) in last_error and SECRET not in last_error, last_error
+    assert "Proxy-Authorization: Basic" in proxy.seen[0].decode()  # the password went to the proxy
+    assert "secure" in d.log and SECRET not in d.log
+    state = b"".join(p.read_bytes() for p in tmp_path.glob("feedmaker.sqlite*"))
+    assert state and SECRET.encode() not in state
