@@ -60,7 +60,8 @@ def make_fetcher(config: Config, site: SiteConfig | None = None,
     host share its `per_host` limit."""
     ua = site.user_agent if site and site.user_agent else config.user_agent
     return Fetcher(ua, timeout=config.timeout, max_bytes=config.max_bytes,
-                   per_host=config.per_host, resolver=resolver, slots=slots)
+                   per_host=config.per_host, resolver=resolver, slots=slots,
+                   allow_private=bool(site and site.allow_private))
 
 
 async def build(config: Config, sites: Sequence[str] = (), *,

@@ -12,7 +12,8 @@ sniffio installed, 1.81 with sniffio and 256 KiB reads. Taking turns request by 
 process (`--paired`, 5 passes), which this machine's load drift disturbs less: aiohttp 0.27, this
 transport 0.50, httpx-aiohttp's 0.60 (higher in every pass: its fixed 16 KB reads), Fetcher.get
 on top 0.68. The DNS resolver is a parameter (an aiohttp resolver) so tests can point any host
-name at a local server; the sockets and HTTP are always real. httpx and aiohttp are imported on
+name at a local server; its answers pass the private-address check like DNS's (unless
+`allow_private`); the sockets and HTTP are always real. httpx and aiohttp are imported on
 the first request, not with this module (`feedmaker --version` must not pay ~0.3 s for them).
 """
 
@@ -139,13 +140,15 @@ class Fetcher:
 
     def __init__(self, user_agent: str, *, timeout: float = 30.0, max_bytes: int = 10 << 20,
                  per_host: int = 2, resolver: AbstractResolver | None = None,
-                 obey_robots: bool = True, slots: HostSlots | None = None) -> None:
+                 obey_robots: bool = True, slots: HostSlots | None = None,
+                 allow_private: bool = False) -> None:
         self.user_agent = user_agent
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.obey_robots = obey_robots
         self.stats = FetchStats()
         self._resolver = resolver
+        self._allow_private = allow_private  # see transport.PublicOnly
         self._client: httpx.AsyncClient | None = None
         self._proxies: dict[tuple[str, str], str | None] = {}
         self._slot = slots or HostSlots(per_host)
@@ -219,7 +222,8 @@ class Fetcher:
 
         self.stats.requests += 1
         if self._client is None:  # made in the event loop that uses it (aiohttp's rule)
-            self._client = connect(self.user_agent, self.timeout, self._proxy, self._resolver)
+            self._client = connect(self.user_agent, self.timeout, self._proxy, self._resolver,
+                                   allow_private=self._allow_private)
         try:
             async with self._client.stream("GET", url, headers=headers) as resp:
                 status = resp.status_code

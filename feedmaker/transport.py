@@ -2,9 +2,10 @@
 
 `connect()` makes the client: httpx's API (requests, headers, cookies, decoding, streaming) on
 `AiohttpTransport`, which sends each request through one aiohttp session (its connection pool,
-DNS cache, resolver and C HTTP parser), through the proxy `proxy_for(url)` names. `describe` words
-a failed exchange. Only `fetch` imports this module, and only when a request is made: httpx and
-aiohttp take ~0.3 s of CPU to import.
+DNS cache, resolver and C HTTP parser), through the proxy `proxy_for(url)` names. Unless told
+otherwise, the session's resolver refuses names that resolve to loopback, private, link-local or
+unspecified addresses (`PublicOnly`). `describe` words a failed exchange. Only `fetch` imports
+this module, and only when a request is made: httpx and aiohttp take ~0.3 s of CPU to import.
 
 Why not httpx-aiohttp's transport, which does the same: its fixed 16 KB body reads cost ~0.1 ms of
 CPU more per 100 KB page, it sends header names lowercased, maps a refused connection to
@@ -14,14 +15,17 @@ httpx.ConnectTimeout, and takes one proxy per transport (so one client, and cook
 from __future__ import annotations
 
 import base64
+import ipaddress
 import os
+import socket
 import ssl
 from collections.abc import AsyncIterator, Callable
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import aiohttp
 import httpx
-from aiohttp.abc import AbstractResolver
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import DefaultResolver
 
 ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 # What a request can fail with: httpx's errors (ours below), a socket error nobody wrapped, and a
@@ -46,6 +50,50 @@ _MAPPED: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
 def _as_httpx(exc: aiohttp.ClientError, request: httpx.Request) -> httpx.TransportError:
     kind = next(to for cls, to in _MAPPED if isinstance(exc, cls))
     return kind(describe(exc), request=request)
+
+
+class PrivateAddress(OSError):
+    """A name that resolved to addresses no public site has."""
+
+
+def non_public(address: str) -> str | None:
+    """What kind of non-public address `address` is ("loopback", "private"...), None if public.
+    An IPv4 address mapped into IPv6 is judged as the IPv4 address it is."""
+    ip = ipaddress.ip_address(address.partition("%")[0])  # fe80::1%eth0: the zone is not the address
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    for kind in ("loopback", "unspecified", "link_local", "private", "multicast", "reserved"):
+        if getattr(ip, f"is_{kind}"):
+            return kind.replace("_", "-")
+    return None if ip.is_global else "non-public"  # 100.64.0.0/10, shared by carriers' NATs
+
+
+class PublicOnly(AbstractResolver):
+    """Resolves through `inner` and keeps only public addresses, after DNS and before any
+    connection, for every request of the session: pages, redirects and robots.txt alike. A name
+    whose addresses are all non-public is refused (DNS rebinding: a public name pointed at
+    127.0.0.1 or 10.x would publish an internal service's pages). Not asked about the addresses a
+    URL names itself (aiohttp connects to those without resolving: the config wrote them), nor
+    about `localhost` names and the proxies, which the owner's config and environment name."""
+
+    def __init__(self, inner: AbstractResolver, trusted: Callable[[str], bool]) -> None:
+        self._inner, self._trusted = inner, trusted
+
+    async def resolve(self, host: str, port: int = 0,
+                      family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
+        found = await self._inner.resolve(host, port, family)
+        if self._trusted(host):
+            return found
+        public = [r for r in found if non_public(r["host"]) is None]
+        if not public and found:
+            first = found[0]["host"]
+            raise PrivateAddress(
+                f"{host} resolves to {first}, a {non_public(first)} address: refused (set "
+                "allow_private = true for the site if it is meant to be read)")
+        return public
+
+    async def close(self) -> None:
+        await self._inner.close()
 
 
 class _Body(httpx.AsyncByteStream):
@@ -120,8 +168,26 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
 
 def connect(user_agent: str, timeout: float, proxy_for: Callable[[str], str | None],
-            resolver: AbstractResolver | None = None) -> httpx.AsyncClient:
-    """A site's client: its own connections (and cookies), requests through `proxy_for(url)`."""
+            resolver: AbstractResolver | None = None, *,
+            allow_private: bool = False) -> httpx.AsyncClient:
+    """A site's client: its own connections (and cookies), requests through `proxy_for(url)`.
+    `resolver` (the test seam) is wrapped in `PublicOnly` like the default one, unless
+    `allow_private`: a test's 127.0.0.1 answer is checked as a DNS server's would be."""
+    proxies: set[str] = set()
+
+    def proxied(url: str) -> str | None:
+        proxy = proxy_for(url)
+        if proxy is not None:  # the proxy's own name is the environment's word: trusted
+            proxies.add((urlsplit(proxy).hostname or "").lower())
+        return proxy
+
+    def trusted(host: str) -> bool:
+        host = host.lower().rstrip(".")
+        return host == "localhost" or host.endswith(".localhost") or host in proxies
+
+    resolver = resolver or DefaultResolver()
+    if not allow_private:
+        resolver = PublicOnly(resolver, trusted)
     session = aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=64, resolver=resolver, ttl_dns_cache=300),
         # Cookies are httpx's to keep: a second jar would parse every Set-Cookie again.
@@ -134,7 +200,7 @@ def connect(user_agent: str, timeout: float, proxy_for: Callable[[str], str | No
     )
     short = min(timeout, 15.0)
     return httpx.AsyncClient(
-        transport=AiohttpTransport(session, proxy_for),
+        transport=AiohttpTransport(session, proxied),
         headers={"User-Agent": user_agent, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"},
         timeout=httpx.Timeout(connect=short, read=min(timeout, 20.0), write=min(timeout, 20.0),
                               pool=short),
@@ -148,6 +214,8 @@ def describe(exc: BaseException) -> str:
         exc = exc.__cause__
     if isinstance(exc, aiohttp.ClientConnectorError):
         err = exc.os_error
+        if isinstance(err, PrivateAddress):
+            return str(err)
         if isinstance(err, ssl.SSLError):  # its errno is OpenSSL's, not the OS's
             why = f"TLS: {getattr(err, 'reason', None) or err.strerror or err}"
         elif isinstance(err.errno, int) and err.errno > 0:

@@ -1,6 +1,7 @@
 """Fetcher edge cases that the sample site does not produce (raw header bytes, robots.txt
 redirects to another host name), against a small real HTTP server on 127.0.0.1. Host names such as
-a.test reach it through the Fetcher's resolver seam; sockets and HTTP are real."""
+a.test reach it through the Fetcher's resolver seam, with allow_private (a name resolving to
+127.0.0.1 is refused otherwise: tests/test_security.py); sockets and HTTP are real."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from sample_site.server import SampleSite
 
 def _get(url: str, **kw: str) -> Page:
     async def run() -> Page:
-        async with Fetcher("feedmaker-test/1", resolver=Loopback()) as f:
+        async with Fetcher("feedmaker-test/1", resolver=Loopback(), allow_private=True) as f:
             return await f.get(url, **kw)
     return asyncio.run(run())
 
@@ -152,7 +153,8 @@ def test_the_deadline_counts_time_on_the_wire_not_time_queued_for_a_slot(
     port = serve(handler)
 
     async def run() -> list[Page]:
-        async with Fetcher("feedmaker-test/1", resolver=Loopback(), timeout=1.0, per_host=2) as f:
+        async with Fetcher("feedmaker-test/1", resolver=Loopback(), allow_private=True, timeout=1.0,
+                           per_host=2) as f:
             return await asyncio.gather(*(f.get(f"http://a.test:{port}/news/{n}") for n in range(10)))
     assert [p.status for p in asyncio.run(run())] == [200] * 10
 
@@ -173,7 +175,7 @@ def test_one_deadline_covers_a_whole_redirect_chain(serve: Callable[[Handler], i
 
 def _get_with(url: str, **kw: Any) -> Page:
     async def run() -> Page:
-        async with Fetcher("feedmaker-test/1", resolver=Loopback(), **kw) as f:
+        async with Fetcher("feedmaker-test/1", resolver=Loopback(), allow_private=True, **kw) as f:
             return await f.get(url)
     return asyncio.run(run())
 
@@ -202,8 +204,8 @@ def test_fetchers_sharing_slots_keep_to_the_per_host_limit_together(
 
     async def run() -> None:
         slots = HostSlots(2) if shared else None
-        async with Fetcher("a/1", resolver=Loopback(), slots=slots) as a, \
-                Fetcher("b/1", resolver=Loopback(), slots=slots) as b:
+        async with Fetcher("a/1", resolver=Loopback(), allow_private=True, slots=slots) as a, \
+                Fetcher("b/1", resolver=Loopback(), allow_private=True, slots=slots) as b:
             await asyncio.gather(*(f.get(f"http://a.test:{port}/{f.user_agent[0]}/{n}")
                                    for f in (a, b) for n in range(6)))
     asyncio.run(run())

@@ -1,5 +1,7 @@
-"""What a hostile or careless network cannot make the fetcher do: follow a redirect to another
-port, take a non-HTML answer for a page, or show a password. Real sockets and HTTP on 127.0.0.1."""
+"""What a hostile or careless network cannot make the fetcher do: reach internal addresses through
+DNS, follow a redirect to another port, take a non-HTML answer for a page, or show a password.
+Real sockets and HTTP on 127.0.0.1; host names such as a.test reach it through the resolver seam,
+which the private-address check wraps like any DNS answer."""
 
 from __future__ import annotations
 
@@ -10,14 +12,24 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import HTML, Handler, Reply, write_config
+from conftest import HTML, Handler, Loopback, Reply, write_config
 from running import Daemon, wait_for
 
-from feedmaker.errors import FetchError
+from feedmaker.build import build
+from feedmaker.config import load_config
+from feedmaker.errors import ConfigError, FetchError
 from feedmaker.fetch import Fetcher, Page
 from sample_site.server import SampleSite
 
 SECRET = "s3cret-pw"
+
+
+def _fetch(url: str, *, allowed_hosts: tuple[str, ...] = (), **kw: object) -> Page:
+    """Through the resolver seam: every name resolves to 127.0.0.1."""
+    async def run() -> Page:
+        async with Fetcher("feedmaker-test/1", resolver=Loopback(), **kw) as f:  # type: ignore[arg-type]
+            return await f.get(url, allowed_hosts=allowed_hosts)
+    return asyncio.run(run())
 
 
 def _local(url: str) -> Page:
@@ -35,6 +47,83 @@ def _recording(hits: list[str], reply: Callable[[str], Reply] | None = None) -> 
             return reply(path)
         return (404, [], b"") if path == "/robots.txt" else (200, HTML, b"<p>x</p>")
     return handler
+
+
+# -- private addresses ---------------------------------------------------------------------------
+@pytest.mark.parametrize(("address", "kind"), [
+    ("127.0.0.1", "loopback"), ("127.8.9.10", "loopback"), ("::1", "loopback"),
+    ("10.1.2.3", "private"), ("172.16.0.1", "private"), ("192.168.1.1", "private"),
+    ("fc00::1", "private"), ("169.254.169.254", "link-local"), ("fe80::1%eth0", "link-local"),
+    ("0.0.0.0", "unspecified"), ("::", "unspecified"), ("::ffff:127.0.0.1", "loopback"),
+    ("100.64.0.1", "non-public"), ("224.0.0.1", "multicast"),
+    ("93.184.216.34", None), ("2606:4700::1111", None), ("::ffff:93.184.216.34", None),
+])
+def test_which_addresses_are_not_public(address: str, kind: str | None) -> None:
+    from feedmaker.transport import non_public
+
+    assert non_public(address) == kind
+
+
+def test_a_public_name_resolving_to_loopback_is_refused_before_any_connection(
+        serve: Callable[[Handler], int]) -> None:
+    hits: list[str] = []
+    url = f"http://a.test:{serve(_recording(hits))}/news"
+    with pytest.raises(FetchError, match=r"a\.test resolves to 127\.0\.0\.1, a loopback address: "
+                                         r"refused \(set allow_private = true"):
+        _fetch(url)  # robots.txt is the first request refused
+    with pytest.raises(FetchError, match=r"resolves to 127\.0\.0\.1"):
+        _fetch(url, obey_robots=False)  # and the page itself
+    assert hits == []  # refused after DNS, before connecting
+    assert _fetch(url, allow_private=True).status == 200 and hits == ["/robots.txt", "/news"]
+
+
+def test_a_redirect_to_a_name_resolving_to_loopback_is_refused(serve: Callable[[Handler], int]) -> None:
+    hits: list[str] = []
+    port = 0
+
+    def reply(path: str) -> Reply:
+        if path == "/start":
+            return 302, [("Location", f"http://b.test:{port}/inside".encode())], b""
+        return (404, [], b"") if path == "/robots.txt" else (200, HTML, b"<p>internal</p>")
+    port = serve(_recording(hits, reply))
+    # 127.0.0.1 written in the URL is trusted; b.test, which only DNS puts there, is not.
+    with pytest.raises(FetchError, match=r"b\.test resolves to 127\.0\.0\.1"):
+        _fetch(f"http://127.0.0.1:{port}/start", allowed_hosts=("b.test",))
+    assert hits == ["/robots.txt", "/start"]
+    page = _fetch(f"http://127.0.0.1:{port}/start", allowed_hosts=("b.test",), allow_private=True)
+    assert page.url.endswith("/inside")
+
+
+def test_localhost_and_addresses_written_in_the_url_are_trusted(serve: Callable[[Handler], int]) -> None:
+    hits: list[str] = []
+    port = serve(_recording(hits))
+    assert _fetch(f"http://localhost:{port}/a").status == 200  # the seam says 127.0.0.1
+    assert _fetch(f"http://127.0.0.1:{port}/b").status == 200
+    assert hits == ["/robots.txt", "/a", "/robots.txt", "/b"]
+
+
+def test_a_site_whose_name_resolves_to_loopback_is_not_published_unless_allowed(
+        site: SampleSite, tmp_path: Path) -> None:
+    """The issue as it happened: a public name pointed at 127.0.0.1 put an internal page in a feed."""
+    public = f"http://news.example.test:{site.port}/"
+    refused = load_config(write_config(tmp_path, public))
+    result = asyncio.run(build(refused, resolver=Loopback())).sites[0]
+    assert not result.ok and result.new == 0
+    assert any("news.example.test resolves to 127.0.0.1" in p for p in result.problems), result.problems
+    assert site.count() == 0
+    allowed = load_config(write_config(tmp_path, public, replace={
+        'timezone = "Asia/Beirut"': 'timezone = "Asia/Beirut"\nallow_private = true'}))
+    assert allowed.sites["sample"].allow_private
+    result = asyncio.run(build(allowed, resolver=Loopback())).sites[0]
+    assert result.ok and result.new > 0, result.problems
+
+
+def test_allow_private_must_be_a_boolean(tmp_path: Path) -> None:
+    path = write_config(tmp_path, "http://127.0.0.1:9/", replace={
+        'timezone = "Asia/Beirut"': 'timezone = "Asia/Beirut"\nallow_private = "yes"'})
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert info.value.key == "sites.sample.allow_private" and "expected bool" in info.value.problem
 
 
 # -- redirects to another port ---------------------------------------------------------------------
