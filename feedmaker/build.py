@@ -6,8 +6,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from aiohttp.abc import AbstractResolver
+from typing import TYPE_CHECKING
 
 from .config import Config, SiteConfig
 from .errors import ConfigError, OutputError
@@ -17,6 +16,9 @@ from .output import remove_stale_temps
 from .pipeline import Clock, Progress, SiteResult, poll_site, utcnow
 from .publish import publish_index
 from .store import Store
+
+if TYPE_CHECKING:
+    from aiohttp.abc import AbstractResolver  # the test seam: any host name to 127.0.0.1
 
 log = logging.getLogger("feedmaker")
 
@@ -58,7 +60,8 @@ def make_fetcher(config: Config, site: SiteConfig | None = None,
     host share its `per_host` limit."""
     ua = site.user_agent if site and site.user_agent else config.user_agent
     return Fetcher(ua, timeout=config.timeout, max_bytes=config.max_bytes,
-                   per_host=config.per_host, resolver=resolver, slots=slots)
+                   per_host=config.per_host, resolver=resolver, slots=slots,
+                   allow_private=bool(site and site.allow_private))
 
 
 async def build(config: Config, sites: Sequence[str] = (), *,

@@ -60,6 +60,8 @@ class SiteConfig:
     remove: tuple[str, ...] = ()
     refetch_after: float | None = None  # seconds; a known article older than this is re-checked
     allowed_hosts: tuple[str, ...] = ()  # other hosts redirects and articles may lead to
+    # Fetch even when the site's names resolve to loopback/private addresses (fetch: PublicOnly).
+    allow_private: bool = False
     user_agent: str | None = None
     language: str | None = None  # BCP 47; else each feed takes its articles' language
 
@@ -227,6 +229,7 @@ def _site(r: _Reader, key: str) -> SiteConfig:
             raise r.error(f"allowed_hosts[{i}]", f"expected a host name like 'cdn.example.com', got {host!r}")
     hosts = tuple(h.lower() for h in hosts)
     user_agent = _user_agent(r, None)
+    allow_private = r.get("allow_private", bool, False)
     language = r.get("language", str, None)
     if language is not None and normal_language(language) is None:
         raise r.error("language", f"expected a language tag like 'en' or 'pt-BR', got {language!r}")
@@ -234,7 +237,7 @@ def _site(r: _Reader, key: str) -> SiteConfig:
         key=key, name=r.get("name", str, key), url=url, sections=sections, timezone=tz,
         interval=_duration(r, "interval", 900.0), max_items=max_items, pages=pages,
         links=links, article=rules, remove=remove, refetch_after=refetch,
-        allowed_hosts=hosts, user_agent=user_agent,
+        allowed_hosts=hosts, allow_private=allow_private, user_agent=user_agent,
         language=normal_language(language) if language is not None else None,
     )
     r.finish()

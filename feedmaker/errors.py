@@ -12,6 +12,16 @@
 
 from __future__ import annotations
 
+import re
+
+# The user:password@ of a URL: what an http_proxy or a site URL may carry and no message may show.
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s@'\"<>]*@")
+
+
+def redact(text: str) -> str:
+    """`text` with the credentials of every URL in it replaced by `***`."""
+    return _USERINFO.sub(r"\1***@", text) if "@" in text else text
+
 
 class FeedmakerError(Exception):
     """Base of every error feedmaker raises on purpose."""
@@ -25,8 +35,11 @@ class ConfigError(FeedmakerError):
 
 
 class FetchError(FeedmakerError):
+    """Its url and problem never carry credentials (they reach logs, /healthz and the state file)."""
+
     def __init__(self, url: str, problem: str, status: int | None = None,
                  retry_after: float | None = None) -> None:
+        url, problem = redact(url), redact(problem)
         self.url, self.status, self.problem, self.retry_after = url, status, problem, retry_after
         super().__init__(f"{url}: {problem}")
 

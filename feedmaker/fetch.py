@@ -2,37 +2,53 @@
 
 `Fetcher.get` returns a `Page` (decoded HTML) or raises FetchError / BlockedError / RobotsDenied.
 
-The client is aiohttp rather than httpx: on 40–150 KB pages over loopback httpx + httpcore cost
-2.3 ms of CPU a request against aiohttp's 0.7 ms (its HTTP parser is C), and requests are most of
-a cold build's CPU. The DNS resolver is a parameter so tests can point any host name at a local
-server; the sockets and HTTP are always real.
+The client is an `httpx.AsyncClient` (the user's choice) whose transport is feedmaker's own,
+over aiohttp's connections (`transport.py`). Chosen by measurement, CPU ms per request on the same
+300 generated 40-150 KB pages over loopback (`python -m benchmarks.clients`, 2026-12-02, a busy
+machine: compare within one run), separate processes, medians of 7 interleaved rounds: bare aiohttp
+0.40; httpx.AsyncClient on this transport 0.75, on httpx-aiohttp's AiohttpTransport 0.68; httpx's
+own transport (httpcore + h11, pure Python) 2.44 as `pip install httpx` gives it, 1.69 with
+sniffio installed, 1.81 with sniffio and 256 KiB reads. Taking turns request by request in one
+process (`--paired`, 5 passes), which this machine's load drift disturbs less: aiohttp 0.27, this
+transport 0.50, httpx-aiohttp's 0.60 (higher in every pass: its fixed 16 KB reads), Fetcher.get
+on top 0.68. The DNS resolver is a parameter (an aiohttp resolver) so tests can point any host
+name at a local server; its answers pass the private-address check like DNS's (unless
+`allow_private`); the sockets and HTTP are always real. httpx and aiohttp are imported on
+the first request, not with this module (`feedmaker --version` must not pay ~0.3 s for them).
 """
 
 from __future__ import annotations
 
 import asyncio
-import codecs
-import os
 import re
-import ssl
-import urllib.request
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-import aiohttp
-from aiohttp.abc import AbstractResolver
-from protego import Protego
-
+from .charset import decode_html, utf8_html
 from .errors import BlockedError, FetchError, RobotsDenied
 from .urls import host_of, same_host
 
+if TYPE_CHECKING:
+    import httpx
+    from aiohttp.abc import AbstractResolver
+    from protego import Protego
+
+__all__ = ["FetchStats", "Fetcher", "HostSlots", "Page", "decode_html", "looks_like_challenge",
+           "retry_after", "utf8_html"]
+
 MAX_REDIRECTS = 5
-_HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# What a page served without a Content-Type must start with to be read as HTML: the HTML
+# signatures of WHATWG's MIME sniffing (a tag name, then a space or ">"; or a comment).
+_LOOKS_HTML = re.compile(rb"(?:\xef\xbb\xbf)?[\t\n\x0c\r ]*<(?:!--|(?:!doctype\s+html|html|head|body|"
+                         rb"script|iframe|h1|div|font|table|a|style|title|b|br|p)[\t\n\x0c\r >])", re.I)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 # Texts that challenge and bot-wall pages put in their first few KB.
 _CHALLENGE_MARKERS = ("cf-browser-verification", "challenge-platform", "cf_chl_opt",
                       "_incapsula_resource", "px-captcha")
@@ -74,99 +90,6 @@ class FetchStats:
     by_status: Counter[int] = field(default_factory=Counter)
 
 
-def decode_html(body: bytes, content_type: str | None) -> str:
-    """Bytes -> text: BOM, then UTF-8 when the bytes are valid non-ASCII UTF-8, then the HTTP
-    charset if it decodes cleanly, then <meta>, then windows-1252 (which never fails). A wrong
-    header charset is common, so it only wins when the bytes agree with it."""
-    return _decode(body, content_type)[0]
-
-
-def utf8_html(body: bytes, content_type: str | None) -> bytes:
-    """`decode_html`'s text as UTF-8, the form lexbor parses. A page that is UTF-8 (or ASCII)
-    already is passed on as it came: handing lexbor a str costs an encode back to UTF-8, 0.13 ms
-    on a 100 KB page (a quarter of the parse)."""
-    text, as_sent = _decode(body, content_type)
-    if as_sent:
-        while body.startswith(codecs.BOM_UTF8):
-            body = body[3:]
-        return body
-    # A label such as utf-7 can decode to lone surrogates, which UTF-8 cannot carry.
-    return text.encode("utf-8", "replace")
-
-
-def _decode(body: bytes, content_type: str | None) -> tuple[str, bool]:
-    """The text, and whether it is exactly the body (less a UTF-8 BOM) read as UTF-8."""
-    if body.startswith(codecs.BOM_UTF8):
-        try:
-            return body[3:].decode("utf-8").lstrip("\ufeff"), True
-        except UnicodeDecodeError:
-            return body[3:].decode("utf-8", errors="replace").lstrip("\ufeff"), False
-    for bom in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        if body.startswith(bom):
-            return body.decode("utf-16", errors="replace").lstrip("\ufeff"), False
-    ascii_only = body.isascii()
-    # Bytes that decode as UTF-8 and are not plain ASCII are UTF-8 whatever the label says:
-    # legacy single-byte text almost never forms valid multi-byte sequences by accident, and
-    # a server-wide "charset=iso-8859-1" over UTF-8 pages is the classic wrong header.
-    if not ascii_only:
-        try:
-            return body.decode("utf-8"), True
-        except UnicodeDecodeError:
-            pass
-    candidates: list[str] = []
-    if content_type:
-        m = re.search(r"charset\s*=\s*[\"']?([-\w.:]+)", content_type, re.I)
-        if m:
-            candidates.append(m.group(1))
-    m2 = _META_CHARSET.search(body[:4096])
-    if m2:
-        candidates.append(m2.group(1).decode("ascii", "ignore"))
-    candidates += ["utf-8"]
-    for name in candidates:
-        codec = _codec(name)
-        if codec is None:
-            continue
-        try:
-            text = body.decode(codec)
-        except (UnicodeDecodeError, LookupError):  # LookupError: base64 and other non-text codecs
-            continue
-        # ASCII bytes read alike in every ASCII-compatible codec (not in UTF-16 or EBCDIC).
-        return text, ascii_only and text == body.decode("ascii")
-    return body.decode(_sniff(body), errors="replace"), False
-
-
-# The candidates for a page that declares no charset and is not UTF-8: windows-1252 (the WHATWG
-# default for unlabelled pages) and the legacy code pages of non-Latin scripts, whose text is
-# unmistakable once decoded. Sniffing among Latin code pages (cp1250 vs cp1252...) guesses
-# poorly, so those are not candidates.
-_SNIFF_CANDIDATES = ["cp1252", "cp1256", "iso8859_6", "cp1251", "koi8_r", "cp1253", "cp1255",
-                     "cp874", "shift_jis", "euc_jp", "gb18030", "big5", "euc_kr"]
-
-
-def _sniff(body: bytes) -> str:
-    """The least garbled decoding among the candidates; windows-1252 unless another is clearly
-    cleaner (charset-normalizer's "chaos" measures how garbled a decoding looks)."""
-    from charset_normalizer import from_bytes
-
-    results = {str(m.encoding): m.chaos for m in
-               from_bytes(body[:65536], cp_isolation=_SNIFF_CANDIDATES, explain=False)}
-    if not results:
-        return "cp1252"
-    best = min(results, key=lambda enc: (results[enc], enc != "cp1252"))
-    if best != "cp1252" and results.get("cp1252", 1.0) - results[best] < 0.01:
-        return "cp1252"
-    return best
-
-
-def _codec(name: str) -> str | None:
-    try:
-        enc = codecs.lookup(name).name
-    except LookupError:
-        return None
-    # Browsers read latin-1 and ascii labels as windows-1252 (WHATWG encoding spec).
-    return "cp1252" if enc in ("latin-1", "iso8859-1", "ascii") else enc
-
-
 def retry_after(value: str | None) -> float | None:
     if not value:
         return None
@@ -184,21 +107,16 @@ def retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-def _describe(exc: BaseException) -> str:
-    """A failed exchange in words; other failures keep the library's class name, which is precise."""
-    if isinstance(exc, aiohttp.ClientConnectorError):
-        err = exc.os_error
-        if isinstance(err, ssl.SSLError):  # its errno is OpenSSL's, not the OS's
-            why = f"TLS: {getattr(err, 'reason', None) or err.strerror or err}"
-        elif isinstance(err.errno, int) and err.errno > 0:
-            why = os.strerror(err.errno)
-        else:
-            why = err.strerror or str(err)
-        if isinstance(exc, aiohttp.ClientConnectorDNSError):
-            return f"cannot resolve {exc.host} ({why})"
-        return f"cannot connect to {exc.host}:{exc.port} ({why})"
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+def _port(url: str) -> int | None:
+    """The port `url` names, None for its scheme's default: http:// and https:// compare equal.
+    FetchError for a port that is not one (":99999", ":x")."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # also an unsplittable URL ("http://[::1/p")
+        raise FetchError(url, "invalid port or host") from None
+    return None if port == _DEFAULT_PORTS.get(parts.scheme.lower()) else port
 
 
 class HostSlots:
@@ -222,14 +140,16 @@ class Fetcher:
 
     def __init__(self, user_agent: str, *, timeout: float = 30.0, max_bytes: int = 10 << 20,
                  per_host: int = 2, resolver: AbstractResolver | None = None,
-                 obey_robots: bool = True, slots: HostSlots | None = None) -> None:
+                 obey_robots: bool = True, slots: HostSlots | None = None,
+                 allow_private: bool = False) -> None:
         self.user_agent = user_agent
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.obey_robots = obey_robots
         self.stats = FetchStats()
         self._resolver = resolver
-        self._session: aiohttp.ClientSession | None = None
+        self._allow_private = allow_private  # see transport.PublicOnly
+        self._client: httpx.AsyncClient | None = None
         self._proxies: dict[tuple[str, str], str | None] = {}
         self._slot = slots or HostSlots(per_host)
         self._robots: dict[str, Protego | str | None] = {}
@@ -242,34 +162,17 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    def _client(self) -> aiohttp.ClientSession:
-        # Made on first use: an aiohttp session belongs to the event loop it was made in.
-        if self._session is None:
-            self._session = aiohttp.ClientSession(
-                headers={"User-Agent": self.user_agent,
-                         "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
-                         "Accept-Encoding": "gzip, deflate"},
-                connector=aiohttp.TCPConnector(limit=64, resolver=self._resolver,
-                                               ttl_dns_cache=300),
-                timeout=aiohttp.ClientTimeout(total=None, connect=min(self.timeout, 15.0),
-                                              sock_read=min(self.timeout, 20.0)),
-                # Proxies come from `_proxy`: aiohttp's own trust_env re-reads the environment
-                # and ~/.netrc in a thread on every request (0.4 ms of CPU each).
-                trust_env=False,
-                # Real sites send long Content-Security-Policy and Set-Cookie headers.
-                max_line_size=65536, max_field_size=65536,
-            )
-        return self._session
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
 
     async def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
                   allowed_hosts: Iterable[str] = ()) -> Page:
         """GET an HTML page, following redirects only to http(s) URLs on the same host or on
-        `allowed_hosts`. A total deadline covers the whole exchange, body included."""
+        `allowed_hosts`, and on the same port. A total deadline covers the whole exchange, body
+        included."""
         hosts = [*allowed_hosts, host_of(url)]
+        port = _port(url)
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -283,6 +186,9 @@ class Fetcher:
                 raise FetchError(current, "not an http(s) URL")
             if not any(same_host(current, h) for h in hosts):
                 raise FetchError(current, f"refusing to leave for another host ({host_of(current)})")
+            if (there := _port(current)) != port:  # :22 on the same host is another service
+                raise FetchError(current, "refusing to leave for another port "
+                                          f"({'the default' if there is None else there})")
             await self._check_robots(current)
             try:
                 status, resp_headers, body, spent = await self._exchange(current, headers, budget)
@@ -312,30 +218,32 @@ class Fetcher:
 
     async def _request(self, url: str, headers: dict[str, str]
                        ) -> tuple[int, Mapping[str, str], bytes]:
+        from .transport import ERRORS, connect, describe
+
         self.stats.requests += 1
+        if self._client is None:  # made in the event loop that uses it (aiohttp's rule)
+            self._client = connect(self.user_agent, self.timeout, self._proxy, self._resolver,
+                                   allow_private=self._allow_private)
         try:
-            async with self._client().get(url, headers=headers, allow_redirects=False,
-                                          proxy=self._proxy(url)) as resp:
-                declared = resp.content_length
-                if declared is not None and declared > self.max_bytes:
-                    self.stats.by_status[resp.status] += 1
-                    raise FetchError(url, f"response too large ({declared} bytes)", resp.status)
+            async with self._client.stream("GET", url, headers=headers) as resp:
+                status = resp.status_code
+                declared = resp.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > self.max_bytes:
+                    self.stats.by_status[status] += 1
+                    raise FetchError(url, f"response too large ({declared} bytes)", status)
                 chunks: list[bytes] = []
                 size = 0
-                async for chunk in resp.content.iter_any():
+                async for chunk in resp.aiter_bytes():  # decompressed: the cap holds for gzip too
                     size += len(chunk)
                     if size > self.max_bytes:
-                        raise FetchError(url, f"response larger than {self.max_bytes} bytes",
-                                         resp.status)
+                        raise FetchError(url, f"response larger than {self.max_bytes} bytes", status)
                     chunks.append(chunk)
-                self.stats.by_status[resp.status] += 1
+                self.stats.by_status[status] += 1
                 self.stats.bytes += size
-                return resp.status, resp.headers, b"".join(chunks)
-        except (aiohttp.ClientError, OSError, ValueError, UnicodeError) as exc:
-            # ValueError: yarl's verdict on a malformed URL; OSError: a socket error that
-            # aiohttp did not wrap. Cancellation (the total deadline) passes through.
+                return status, resp.headers, b"".join(chunks)
+        except ERRORS as exc:  # cancellation (the total deadline) passes through
             self.stats.by_status[0] += 1
-            raise FetchError(url, _describe(exc)) from exc
+            raise FetchError(url, describe(exc)) from exc
 
     def _proxy(self, url: str) -> str | None:
         """The proxy the environment names for this URL (http_proxy, https_proxy, no_proxy),
@@ -344,10 +252,12 @@ class Fetcher:
         # host:port, so that a no_proxy entry naming a port can match
         key = (parts.scheme.lower(), parts.netloc.rpartition("@")[2].lower())
         if key not in self._proxies:
+            import urllib.request  # ~20 ms to import: not for `feedmaker --version`
+
             proxies = urllib.request.getproxies()
             proxy = proxies.get(key[0]) or proxies.get("all")
             if proxy is not None and not proxy.lower().startswith(("http://", "https://")):
-                proxy = None  # socks5:// and the like: aiohttp speaks HTTP proxies only
+                proxy = None  # socks5:// and the like: the transport speaks HTTP proxies only
             bypass = proxy is not None and urllib.request.proxy_bypass(key[1])
             self._proxies[key] = None if bypass else proxy
         return self._proxies[key]
@@ -359,6 +269,7 @@ class Fetcher:
         if status == 304:
             return Page(url, 304, b"", etag, modified)
         ctype = headers.get("content-type")
+        media = ctype.split(";")[0].strip().lower() if ctype else ""
         challenge = (status != 200 or len(body) < 64 * 1024) and \
             looks_like_challenge(body[:8192].decode("utf-8", "replace"))
         if status in (403, 429) or (status == 503 and challenge):
@@ -369,8 +280,9 @@ class Fetcher:
             raise FetchError(url, f"HTTP {status}", status, retry_after(headers.get("retry-after")))
         if status != 200:
             raise FetchError(url, f"unexpected HTTP {status}", status)
-        if ctype and not ctype.split(";")[0].strip().lower().startswith(_HTML_TYPES):
-            raise FetchError(url, f"not an HTML page ({ctype.split(';')[0]})", status)
+        if media not in _HTML_TYPES and (media or not _LOOKS_HTML.match(body)):
+            what = media or "no Content-Type, and it does not begin like HTML"
+            raise FetchError(url, f"not an HTML page ({what})", status)
         if challenge:  # a challenge page is small; a real page mentioning one is not blocked
             raise BlockedError(url, "challenge page instead of content", status)
         return Page(url, status, utf8_html(body, ctype), etag, modified)
@@ -405,10 +317,16 @@ class Fetcher:
             location = headers.get("location")
             if status in (301, 302, 303, 307, 308) and location:
                 url = urljoin(url, location)
-                if not same_host(url, host_of(origin)):
+                try:
+                    elsewhere = not same_host(url, host_of(origin)) or _port(url) != _port(origin)
+                except FetchError:  # an invalid port
+                    elsewhere = True
+                if elsewhere:
                     return None  # robots.txt of another site says nothing about this one
                 continue
             if status == 200:
+                from protego import Protego
+
                 return Protego.parse(decode_html(body, headers.get("content-type")))
             if status >= 500:
                 return f"robots.txt answers HTTP {status}, so nothing may be fetched (RFC 9309)"

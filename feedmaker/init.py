@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from aiohttp.abc import AbstractResolver
 from selectolax.lexbor import LexborHTMLParser
 
 from .autolinks import FURNITURE_PATH, Decision, article_shaped, decide
@@ -36,6 +36,9 @@ from .output import write_if_changed
 from .parse import Parsed, parse_article
 from .sanitize import clean_text
 from .urls import absolute, canonical_url, same_host, url_path
+
+if TYPE_CHECKING:
+    from aiohttp.abc import AbstractResolver  # the test seam: any host name to 127.0.0.1
 
 MAX_SECTIONS = 12
 MIN_SECTION_LINKS = 3  # a menu entry whose page lists fewer article links is not a section

@@ -1,16 +1,22 @@
-"""Shared fixtures: the sample site over real HTTP on 127.0.0.1, configs in tmp dirs, the CLI."""
+"""Shared fixtures: the sample site over real HTTP on 127.0.0.1, configs in tmp dirs, the CLI; a
+small raw HTTP server (`serve`) and a resolver that sends every host name to it (`Loopback`)."""
 
 from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
+from aiohttp.abc import AbstractResolver, ResolveResult
 
 from sample_site.server import SampleSite
 
@@ -67,3 +73,53 @@ def parse_feed(path: Path) -> feedparser.FeedParserDict:
     data = feedparser.parse(path.read_bytes())
     assert not data.bozo, f"{path}: {data.get('bozo_exception')}"
     return data
+
+
+# (host without port, path) -> (status, [(header, raw bytes)], body)
+Reply = tuple[int, list[tuple[str, bytes]], bytes]
+Handler = Callable[[str, str], Reply]
+
+
+class Loopback(AbstractResolver):
+    """Every host name resolves to 127.0.0.1."""
+
+    async def resolve(self, host: str, port: int = 0,
+                      family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
+        return [{"hostname": host, "host": "127.0.0.1", "port": port, "family": socket.AF_INET,
+                 "proto": 0, "flags": socket.AI_NUMERICHOST}]
+
+    async def close(self) -> None:
+        pass
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[[Handler], int]]:
+    """serve(handler) -> port of a server answering every GET with handler(host, path)."""
+    servers: list[ThreadingHTTPServer] = []
+
+    def start(handler: Handler) -> int:
+        class Answer(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
+                status, headers, body = handler(host, self.path)
+                # Written raw, so header bytes reach the client as a misbehaving server sends them.
+                head = [f"HTTP/1.1 {status} X".encode(), b"Connection: close",
+                        b"Content-Length: %d" % len(body)]
+                head += [name.encode() + b": " + value for name, value in headers]
+                self.wfile.write(b"\r\n".join(head) + b"\r\n\r\n" + body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return server.server_address[1]
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+HTML = [("Content-Type", b"text/html; charset=utf-8")]

@@ -1,79 +1,32 @@
 """Fetcher edge cases that the sample site does not produce (raw header bytes, robots.txt
 redirects to another host name), against a small real HTTP server on 127.0.0.1. Host names such as
-a.test reach it through the Fetcher's resolver seam; sockets and HTTP are real."""
+a.test reach it through the Fetcher's resolver seam, with allow_private (a name resolving to
+127.0.0.1 is refused otherwise: tests/test_security.py); sockets and HTTP are real."""
 
 from __future__ import annotations
 
 import asyncio
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from aiohttp.abc import AbstractResolver, ResolveResult
+from conftest import HTML, Handler, Loopback, Reply
 
 from feedmaker.errors import FetchError, RobotsDenied
 from feedmaker.fetch import Fetcher, Page, retry_after
-
-# (host without port, path) -> (status, [(header, raw bytes)], body)
-Reply = tuple[int, list[tuple[str, bytes]], bytes]
-Handler = Callable[[str, str], Reply]
-
-
-class Loopback(AbstractResolver):
-    """Every host name resolves to 127.0.0.1."""
-
-    async def resolve(self, host: str, port: int = 0,
-                      family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
-        return [{"hostname": host, "host": "127.0.0.1", "port": port, "family": socket.AF_INET,
-                 "proto": 0, "flags": socket.AI_NUMERICHOST}]
-
-    async def close(self) -> None:
-        pass
-
-
-@pytest.fixture
-def serve() -> Iterator[Callable[[Handler], int]]:
-    """serve(handler) -> port of a server answering every GET with handler(host, path)."""
-    servers: list[ThreadingHTTPServer] = []
-
-    def start(handler: Handler) -> int:
-        class Answer(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
-                status, headers, body = handler(host, self.path)
-                # Written raw, so header bytes reach the client as a misbehaving server sends them.
-                head = [f"HTTP/1.1 {status} X".encode(), b"Connection: close",
-                        b"Content-Length: %d" % len(body)]
-                head += [name.encode() + b": " + value for name, value in headers]
-                self.wfile.write(b"\r\n".join(head) + b"\r\n\r\n" + body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return server.server_address[1]
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+from sample_site.server import SampleSite
 
 
 def _get(url: str, **kw: str) -> Page:
     async def run() -> Page:
-        async with Fetcher("feedmaker-test/1", resolver=Loopback()) as f:
+        async with Fetcher("feedmaker-test/1", resolver=Loopback(), allow_private=True) as f:
             return await f.get(url, **kw)
     return asyncio.run(run())
 
-
-HTML = [("Content-Type", b"text/html; charset=utf-8")]
 
 
 def test_a_non_ascii_etag_is_not_kept(serve: Callable[[Handler], int]) -> None:
@@ -200,7 +153,8 @@ def test_the_deadline_counts_time_on_the_wire_not_time_queued_for_a_slot(
     port = serve(handler)
 
     async def run() -> list[Page]:
-        async with Fetcher("feedmaker-test/1", resolver=Loopback(), timeout=1.0, per_host=2) as f:
+        async with Fetcher("feedmaker-test/1", resolver=Loopback(), allow_private=True, timeout=1.0,
+                           per_host=2) as f:
             return await asyncio.gather(*(f.get(f"http://a.test:{port}/news/{n}") for n in range(10)))
     assert [p.status for p in asyncio.run(run())] == [200] * 10
 
@@ -221,7 +175,7 @@ def test_one_deadline_covers_a_whole_redirect_chain(serve: Callable[[Handler], i
 
 def _get_with(url: str, **kw: Any) -> Page:
     async def run() -> Page:
-        async with Fetcher("feedmaker-test/1", resolver=Loopback(), **kw) as f:
+        async with Fetcher("feedmaker-test/1", resolver=Loopback(), allow_private=True, **kw) as f:
             return await f.get(url)
     return asyncio.run(run())
 
@@ -230,7 +184,6 @@ def _get_with(url: str, **kw: Any) -> Page:
 def test_fetchers_sharing_slots_keep_to_the_per_host_limit_together(
         serve: Callable[[Handler], int], shared: bool) -> None:
     """Two sites on one host (two fetchers) make at most per_host requests at a time between them."""
-    import threading
     import time
 
     from feedmaker.fetch import HostSlots
@@ -251,8 +204,8 @@ def test_fetchers_sharing_slots_keep_to_the_per_host_limit_together(
 
     async def run() -> None:
         slots = HostSlots(2) if shared else None
-        async with Fetcher("a/1", resolver=Loopback(), slots=slots) as a, \
-                Fetcher("b/1", resolver=Loopback(), slots=slots) as b:
+        async with Fetcher("a/1", resolver=Loopback(), allow_private=True, slots=slots) as a, \
+                Fetcher("b/1", resolver=Loopback(), allow_private=True, slots=slots) as b:
             await asyncio.gather(*(f.get(f"http://a.test:{port}/{f.user_agent[0]}/{n}")
                                    for f in (a, b) for n in range(6)))
     asyncio.run(run())
@@ -266,11 +219,11 @@ def test_tls_failures_are_worded_as_tls_not_as_the_os_errno_they_carry() -> None
     import aiohttp
     from aiohttp.client_reqrep import ConnectionKey
 
-    from feedmaker.fetch import _describe
+    from feedmaker.transport import describe
 
     key = ConnectionKey("a.test", 443, True, True, None, None, None)
     error = ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")
-    text = _describe(aiohttp.ClientConnectorCertificateError(key, error))
+    text = describe(aiohttp.ClientConnectorCertificateError(key, error))
     assert "TLS" in text and "CERTIFICATE_VERIFY_FAILED" in text and "not permitted" not in text
 
 
@@ -300,3 +253,62 @@ def test_proxy_choice_follows_all_proxy_and_port_specific_no_proxy(monkeypatch: 
     assert f._proxy("http://a.test:9090/x") == "http://proxy.test:3128"
     monkeypatch.setenv("all_proxy", "socks5://proxy.test:1080")  # not an HTTP proxy: not used
     assert Fetcher("feedmaker-test/1")._proxy("http://b.test/x") is None
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_a_refused_connection_is_worded_as_refused() -> None:
+    port = _closed_port()
+    with pytest.raises(FetchError, match=rf"cannot connect to 127\.0\.0\.1:{port} \(Connection refused\)"):
+        _get(f"http://127.0.0.1:{port}/news")
+
+
+def test_the_transport_reports_a_refused_connection_as_connect_error_not_timeout() -> None:
+    """httpx callers tell "down" from "slow" by class: a refusal is ConnectError (httpx-aiohttp's
+    transport says ConnectTimeout), and the aiohttp error stays its cause."""
+    import aiohttp
+    import httpx
+
+    from feedmaker.transport import connect
+
+    async def run() -> None:
+        async with connect("feedmaker-test/1", 5.0, lambda url: None) as client:
+            await client.get(f"http://127.0.0.1:{_closed_port()}/")
+    with pytest.raises(httpx.ConnectError) as info:
+        asyncio.run(run())
+    assert not isinstance(info.value, httpx.TimeoutException)
+    assert isinstance(info.value.__cause__, aiohttp.ClientConnectorError)
+
+
+def test_compressed_pages_are_decoded_and_the_size_cap_counts_decoded_bytes(
+        serve: Callable[[Handler], int]) -> None:
+    import gzip
+
+    page = "<p>café</p>".encode() * 1000
+    bomb = gzip.compress(b" " * (3 << 20))  # 3 KB on the wire, 3 MB once decoded
+
+    def handler(host: str, path: str) -> Reply:
+        if path == "/robots.txt":
+            return 404, [], b""
+        body = gzip.compress(page) if path == "/page" else bomb
+        return 200, [*HTML, ("Content-Encoding", b"gzip")], body
+    port = serve(handler)
+    assert _get_with(f"http://a.test:{port}/page").html == page
+    with pytest.raises(FetchError, match="larger than 1048576 bytes"):
+        _get_with(f"http://a.test:{port}/bomb", max_bytes=1 << 20)
+
+
+def test_credentials_in_a_url_are_sent_as_basic_auth(site: SampleSite) -> None:
+    """httpx makes the header; the transport must not hand aiohttp the credentials again (it
+    refuses a URL with credentials next to an Authorization header)."""
+    import base64
+
+    page = asyncio.run(_fetch_direct(f"http://feeds:s3cret-pw@127.0.0.1:{site.port}/news/health"))
+    assert page.status == 200
+    sent = next(site.find(path="/news/health")).headers
+    auth = {k.lower(): v for k, v in sent.items()}["authorization"]
+    assert auth == "Basic " + base64.b64encode(b"feeds:s3cret-pw").decode()
