@@ -23,9 +23,10 @@ from collections.abc import AsyncIterator, Callable
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import aiohttp
-import httpx
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
+
+from .lighthttpx import httpx
 
 ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 # What a request can fail with: httpx's errors (ours below), a socket error nobody wrapped, and a

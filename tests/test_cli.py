@@ -52,3 +52,14 @@ def test_config_and_verbose_options_work_before_and_after_the_subcommand(
 def test_an_option_after_the_subcommand_wins() -> None:
     proc = run_cli("-c", "first.toml", "build", "-c", "second.toml")
     assert proc.returncode == 2 and "second.toml" in proc.stderr and "first.toml" not in proc.stderr
+
+
+def test_the_http_client_loads_without_httpxs_command_line() -> None:
+    # httpx's __init__ imports its CLI, which drags in rich and pygments (35 ms a process).
+    code = ("import sys\nimport feedmaker.transport\nimport httpx\n"
+            "assert httpx.AsyncClient and httpx.Request\n"
+            "print(sorted(m for m in ('rich', 'pygments', 'httpx._main') if m in sys.modules\n"
+            "             and getattr(sys.modules[m], '__file__', None)))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
