@@ -119,7 +119,7 @@ def publish_index(config: Config, store: Store, states: Mapping[str, str]) -> in
                 continue
             info, kind = found
             rows.append(Listed(site.key, site.name, kind, info.title, info.path, newest,
-                               min(count, site.max_items), states.get(site.key, "ok")))
+                               min(count, site.max_items), states.get(site.key, "ok"), info.home))
         listed += sorted(rows, key=lambda r: (order[r.kind], r.title.casefold()))
     written = int(write_if_changed(config.out_dir, "index.html", render_index(listed, config.public_url)))
     written += write_if_changed(config.out_dir, "feeds.opml", render_opml(listed, config.public_url))
