@@ -37,8 +37,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from feedgen.entry import FeedEntry
-from feedgen.ext.dc import DcEntryExtension
-from feedgen.ext.media import MediaEntryExtension
+from feedgen.ext.dc import DcEntryExtension, DcExtension
+from feedgen.ext.media import MediaEntryExtension, MediaExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
@@ -193,9 +193,11 @@ def entry_bytes(fmt: str, a: Article, categories: Sequence[str], published: date
 def _generator(fmt: str, head: Head) -> FeedGenerator:
     x = xml_safe
     fg = FeedGenerator()
-    fg.load_extension("media", atom=True, rss=True)
+    # register_extension, not load_extension: that one first tries to import a module that
+    # does not exist (feedgen.ext.media_entry), and a failed import is not cached: ~0.4 ms a feed.
+    fg.register_extension("media", MediaExtension, MediaEntryExtension, atom=True, rss=True)
     if fmt == "rss":
-        fg.load_extension("dc", atom=False, rss=True)
+        fg.register_extension("dc", DcExtension, DcEntryExtension, atom=False, rss=True)
     fg.id(x(head.id))
     fg.title(x(head.title))
     fg.subtitle(x(head.subtitle))  # RSS's <description> too
