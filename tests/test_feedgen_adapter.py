@@ -212,13 +212,19 @@ def test_feeds_keep_ids_dates_categories_language_and_self_link(fmt: str) -> Non
         assert parsed.feed.updated_parsed[3] == 20  # the newest entry's
 
 
-def test_text_xml_forbids_is_dropped_before_feedgen_sees_it() -> None:
-    dirty = FULL.with_(title="Bell\x07 and \ud800 surrogate", summary="tab\tok\x0b",
-                       content="<p>x\x1fy</p>", authors=("A\x00B",), tags=("T\ufffe",))
+def test_text_xml_forbids_or_html_calls_an_error_is_dropped_before_feedgen_sees_it() -> None:
+    """XML-forbidden characters (lxml refuses them) and DEL, C1 controls and noncharacters
+    (html5lib's strict parse, hence the validator's NotHtml, refuses those): the guard drops
+    both kinds, in ASCII text and in other text."""
+    dirty = FULL.with_(title="Bell\x07 and \ud800 surrogate\x7f", summary="tab\tok\x0b\x85",
+                       content="<p>x\x1fy\ufdd0 \U0001fffe</p>", authors=("A\x00B",),
+                       tags=("T\ufffe",))
+    ascii_only = BARE.with_(title="Delete\x7f me", summary="x\x7f")
     for fmt, check in (("atom", check_atom), ("rss", check_rss)):
-        data = _render(fmt, [dirty])
+        data = _render(fmt, [dirty, ascii_only])
         assert check(data) == [], check(data)
-        assert b"Bell and  surrogate" in data and b"AB" in data
+        assert b"Bell and  surrogate" in data and b"AB" in data and b"Delete me" in data
+        assert not any(c.encode() in data for c in "\x7f\x85\ufdd0\U0001fffe")
 
 
 def test_entries_are_stable_bytes() -> None:
