@@ -205,13 +205,13 @@ def rebuild(args: dict[str, Any]) -> dict[str, Any]:
     With "tree", feedmaker is imported from that folder instead (an older commit's)."""
     if args.get("tree"):
         sys.path.insert(0, args["tree"])
-    from .state100k import add_one, distinct_entries, rebuild_all
+    from .state100k import add_one, feed_entries, rebuild_all
 
     cpu0, wall0 = time.process_time(), time.perf_counter()
     files, feeds = rebuild_all(Path(args["config"]))
     out: dict[str, Any] = {"cpu": time.process_time() - cpu0, "wall": time.perf_counter() - wall0,
-                           "files": files, "feeds": feeds, "rss_mb": _rss_mb(),
-                           "distinct": distinct_entries(Path(args["config"]))}
+                           "files": files, "feeds": feeds, "rss_mb": _rss_mb()}
+    out["slots"], out["distinct"] = feed_entries(Path(args["config"]))
     singles = [add_one(Path(args["config"]), i) for i in range(args["singles"])]
     out["single_wall"] = statistics.median(s["wall"] for s in singles)
     out["single_cpu"] = statistics.median(s["cpu"] for s in singles)
