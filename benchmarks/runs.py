@@ -210,8 +210,15 @@ def morss_vs_feedmaker(work: Path, rounds: int, have_morss: bool) -> dict[str, A
             **{k: median(v) for k, v in res.items()}}
 
 
-def big_state(work: Path, articles: int, tags: int, singles: int) -> dict[str, Any]:
-    """Full rebuild from a stored state of `articles`, then single new articles on it."""
+def feedgen_cost(entries: int, reps: int) -> dict[str, Any]:
+    return child("feedgen", {"entries": entries, "reps": reps})
+
+
+def big_state(work: Path, articles: int, tags: int, singles: int,
+              before: Path | None = None) -> dict[str, Any]:
+    """Full rebuild from a stored state of `articles`, then single new articles on it. With
+    `before`, the feedmaker under that folder does the same just before, on its own copy of the
+    state ("before": its figures)."""
     CACHE.mkdir(exist_ok=True)
     cached = CACHE / f"state-{articles}-{tags}.sqlite"
     made = None
@@ -220,10 +227,17 @@ def big_state(work: Path, articles: int, tags: int, singles: int) -> dict[str, A
         tmp.unlink(missing_ok=True)
         made = child("state", {"state": str(tmp), "articles": articles, "tags": tags})
         tmp.rename(cached)
+    earlier = None
+    if before is not None:
+        folder = work / "big-before"
+        config = write_config(folder, "http://127.0.0.1:9/", articles)
+        shutil.copyfile(cached, folder / "state.sqlite")
+        earlier = child("rebuild", {"config": str(config), "singles": singles, "tree": str(before)})
     folder = work / "big"
     config = write_config(folder, "http://127.0.0.1:9/", articles)
     shutil.copyfile(cached, folder / "state.sqlite")
     out = child("rebuild", {"config": str(config), "singles": singles})
+    out["before"] = earlier
     out["state_bytes"] = cached.stat().st_size
     out["made"] = made
     out["out_mb"] = sum(f.stat().st_size for f in (folder / "feeds").rglob("*")

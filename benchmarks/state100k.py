@@ -64,6 +64,16 @@ def rebuild_all(config_path: Path) -> tuple[int, int]:
     return files, len(feeds)
 
 
+def feed_entries(config_path: Path) -> tuple[int, int]:
+    """(entries in all the site's feeds, distinct articles among them): each distinct one is
+    rendered once per format in a rebuild."""
+    config = load_config(config_path)
+    site = config.sites[SITE]
+    with Store(config.state) as store:
+        ids = [i for feed in store.feeds(SITE) for i, _ in store.members(SITE, feed, site.max_items)]
+    return len(ids), len(set(ids))
+
+
 def add_one(config_path: Path, n: int) -> dict[str, float]:
     """One new article on the big state: store it and rewrite the feeds it belongs to."""
     config = load_config(config_path)

@@ -25,6 +25,7 @@ class Listed:
     updated: datetime | None
     entries: int
     state: str = "ok"  # the site's state: ok, failing or blocked
+    home: str = ""  # the page the feed mirrors: the section's, else the site's
 
 
 def render_index(feeds: Sequence[Listed], public_url: str) -> bytes:
@@ -65,6 +66,13 @@ def render_index(feeds: Sequence[Listed], public_url: str) -> bytes:
     return page.encode()
 
 
+def _html_attr(text: str) -> str:
+    """An OPML text or title attribute: OPML 2.0 lets these carry HTML and the W3C validator
+    parses them as HTML, so "Arts&Culture" (a bare "&" starting no reference) is a NotHtml
+    warning. The text is HTML-escaped, then XML-escaped: readers show "Arts&Culture"."""
+    return quoteattr(escape(text, quote=False))
+
+
 def render_opml(feeds: Sequence[Listed], public_url: str) -> bytes:
     newest = max((f.updated for f in feeds if f.updated), default=None)
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<opml version="2.0">', "<head>",
@@ -76,10 +84,13 @@ def render_opml(feeds: Sequence[Listed], public_url: str) -> bytes:
     for f in feeds:
         by_site.setdefault(f.site, []).append(f)
     for items in by_site.values():
-        lines.append(f"<outline text={quoteattr(items[0].site_name)}>")
+        # The site's folder gets no htmlUrl: on an outline without a type the validator calls
+        # that MissingOutlineType, and a type would make it a feed or a link.
+        lines.append(f"<outline text={_html_attr(items[0].site_name)}>")
         for f in items:
-            lines.append(f"<outline type=\"rss\" text={quoteattr(f.title)} title={quoteattr(f.title)} "
-                         f"xmlUrl={quoteattr(public_url + f.path + '.atom')}/>")
+            home = f" htmlUrl={quoteattr(f.home)}" if f.home else ""
+            lines.append(f"<outline type=\"rss\" text={_html_attr(f.title)} title={_html_attr(f.title)} "
+                         f"xmlUrl={quoteattr(public_url + f.path + '.atom')}{home}/>")
         lines.append("</outline>")
     lines += ["</body>", "</opml>", ""]
     return "\n".join(lines).encode()

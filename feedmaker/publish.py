@@ -60,9 +60,12 @@ def publish_site(site: SiteConfig, config: Config, store: Store, dirty: Iterable
             f for f in stored if any(f"{f}.{fmt}" not in present for fmt in FORMATS)}
     written = 0
     cache = EntryCache(section_titles)
-    with Batch(config.out_dir) as batch:
-        written = _render_feeds(site, config, store, sorted(targets), section_titles, tag_names,
-                                cache, batch)
+    try:
+        with Batch(config.out_dir) as batch:
+            written = _render_feeds(site, config, store, sorted(targets), section_titles,
+                                    tag_names, cache, batch)
+    finally:
+        cache.close()
     # Only now, with every file written (a write error raises past this), are they up to date.
     store.clear_pending(site.key, targets)
     store.set_fingerprint(site.key, print_)
@@ -119,7 +122,7 @@ def publish_index(config: Config, store: Store, states: Mapping[str, str]) -> in
                 continue
             info, kind = found
             rows.append(Listed(site.key, site.name, kind, info.title, info.path, newest,
-                               min(count, site.max_items), states.get(site.key, "ok")))
+                               min(count, site.max_items), states.get(site.key, "ok"), info.home))
         listed += sorted(rows, key=lambda r: (order[r.kind], r.title.casefold()))
     written = int(write_if_changed(config.out_dir, "index.html", render_index(listed, config.public_url)))
     written += write_if_changed(config.out_dir, "feeds.opml", render_opml(listed, config.public_url))

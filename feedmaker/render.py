@@ -1,38 +1,34 @@
-"""Articles -> feed bytes: Atom 1.0, RSS 2.0 and JSON Feed 1.1.
+"""Articles -> feed bytes: Atom 1.0 and RSS 2.0 through feedgen (`feedgen_adapter`), JSON Feed 1.1
+written here (feedgen has none).
 
 Output depends only on its inputs (no clock): the feed's `updated` is its newest entry's, so the
 same articles always give the same bytes. Each entry is serialized once per format and build
 (`EntryCache`) and reused in every feed it belongs to: an article sits in about six feeds.
-
-Why not feedgen (the stack's first choice): feedgen 1.0 drops rel and type from Atom entry
-links (a name-shadowing bug in its entry.py), wraps a lone thumbnail in a <media:group> that the
-W3C validator flags, and builds an lxml tree per feed at ~150 µs an entry — 45 s to rebuild the
-2,000 feeds of a 100,000-article site. Writing the two formats directly is ~80 lines.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-import mimetypes
+import os
+import tempfile
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import BinaryIO
 
-from . import __version__
-from .dates import rfc822, rfc3339
+from .dates import rfc3339
+from .feedgen_adapter import Head, entry_bytes, feed_bytes
 from .model import Article, Dated
 from .sanitize import xml_bytes
 
-GENERATOR_URI = "https://github.com/feedmaker/feedmaker"
 FORMATS = ("atom", "rss", "json")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-MEDIA_NS = "http://search.yahoo.com/mrss/"
 # Bumped whenever the bytes written for the same articles change, so an upgrade rewrites every
 # feed once instead of leaving the old layout in feeds that see no new article.
-OUTPUT_VERSION = 3
+OUTPUT_VERSION = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,46 +51,55 @@ class FeedInfo:
 class EntryCache:
     """Entries serialized to their final bytes by (format, article URL), for one publishing
     pass over a site: within it an article's fields cannot change, so its URL identifies the
-    serialized form. A feed is then its head plus a join of cached bytes: no pass over the
-    whole feed text (encoding, the XML-safety guard) per feed. Bounded by size (least recently
-    used out first), so a cold build of long articles stays in memory."""
+    serialized form. A feed is then its head plus a join of these bytes, and each entry is
+    rendered once per format in the pass, however many feeds hold it.
+
+    Memory is bounded (least recently used out first): what leaves it, and entries too long to
+    keep, go to an unnamed temporary file and are read back from there. feedgen costs ~70-90 µs
+    an entry, reading back a few: a 100k-article rebuild visits ~29,000 entries ~100,000 times
+    per format, in tag-feed order, with no locality a memory budget could use. If the file
+    cannot be written (a full disk), what leaves memory is rendered again when next needed."""
 
     section_titles: Mapping[str, str] = field(default_factory=dict)  # stored slug -> title
-    # ~2,000 news-length articles in all three formats; with a third of that, a pass over 500
-    # tag feeds (in name order, not date order) serialized each entry three times over.
-    budget: int = 48 << 20  # bytes
-    # Long entries are cheap to re-serialize relative to their size, and keeping them makes
-    # the process's memory balloon (freed large buffers fragment the heap): not cached.
+    budget: int = 48 << 20  # bytes in memory
+    # Long entries are not kept in memory: freed large buffers fragment the heap and make the
+    # process's memory balloon. They go straight to the file.
     largest: int = 32 * 1024
     entries: OrderedDict[tuple[str, str], bytes] = field(default_factory=OrderedDict)
     size: int = 0
-    dates: dict[str, Dated] = field(default_factory=dict)  # of the entries cached
+    dates: dict[str, Dated] = field(default_factory=dict)  # of the entries rendered
+    spilled: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)  # (offset, length)
+    _file: BinaryIO | None = None
+    _end: int = 0
     _held: int = 0
 
     def get(self, fmt: str, a: Article | Dated,
-            make: Callable[[Article, Mapping[str, str]], str]) -> bytes:
+            make: Callable[[Article, Mapping[str, str]], bytes]) -> bytes:
         key = (fmt, a.url)
         data = self.entries.get(key)
         if data is not None:
             self.entries.move_to_end(key)
             return data
+        if (where := self.spilled.get(key)) is not None and self._file is not None:
+            return os.pread(self._file.fileno(), where[1], where[0])
         if isinstance(a, Dated):  # `holding` keeps what `dated` found: this is a caller's bug
             raise LookupError(f"no {fmt} entry cached for {a.url}")
-        # Stored text is XML-safe already (parse cleans every field); this is the last guard.
-        data = xml_bytes(make(a, self.section_titles))
+        data = make(a, self.section_titles)
+        self.dates[a.url] = Dated(a.url, a.published, a.updated, a.first_seen, a.language)
         if len(data) > self.largest:
+            self._spill(key, data)
             return data
         self.entries[key] = data
         self.size += len(data)
-        self.dates[a.url] = Dated(a.url, a.published, a.updated, a.first_seen, a.language)
         if not self._held:
             self._evict()
         return data
 
     def dated(self, url: str) -> Dated | None:
-        """The entry's dates if it is cached in every format, else None."""
+        """The entry's dates if it is rendered in every format, else None."""
         found = self.dates.get(url)
-        return found if found and all((fmt, url) in self.entries for fmt in FORMATS) else None
+        return found if found and all((fmt, url) in self.entries or (fmt, url) in self.spilled
+                                      for fmt in FORMATS) else None
 
     @contextmanager
     def holding(self) -> Iterator[None]:
@@ -108,11 +113,30 @@ class EntryCache:
             if not self._held:
                 self._evict()
 
+    def close(self) -> None:
+        """Let the file go (it has no name: nothing is left behind, even by a killed process)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+            self.spilled.clear()
+
     def _evict(self) -> None:
         while self.size > self.budget and len(self.entries) > 1:
-            (_, url), old = self.entries.popitem(last=False)
+            key, old = self.entries.popitem(last=False)
             self.size -= len(old)
-            self.dates.pop(url, None)  # one format gone: `dated` says no from now on
+            self._spill(key, old)
+
+    def _spill(self, key: tuple[str, str], data: bytes) -> None:
+        try:
+            if self._file is None:  # closed by close(), after the pass
+                self._file = tempfile.TemporaryFile(prefix="feedmaker-entries-")  # noqa: SIM115
+            if os.pwrite(self._file.fileno(), data, self._end) != len(data):
+                raise OSError("short write")
+        except OSError:
+            self.dates.pop(key[1], None)  # `dated` says no: the entry is rendered again
+            return
+        self.spilled[key] = (self._end, len(data))
+        self._end += len(data)
 
 
 def published_of(a: Article | Dated) -> datetime:
@@ -135,128 +159,42 @@ def feed_language(info: FeedInfo, entries: Sequence[Article | Dated]) -> str | N
     return max(counts, key=lambda lang: counts[lang]) if counts else None
 
 
-def image_type(url: str) -> str:
-    return _image_type(url.split("?")[0].rpartition(".")[2].lower()[:8])
-
-
-@functools.lru_cache(maxsize=64)
-def _image_type(extension: str) -> str:
-    guess = mimetypes.guess_type("x." + extension)[0]
-    return guess if guess and guess.startswith("image/") else "image/jpeg"
-
-
-# xml_safe runs once over each entry (EntryCache) and feed head as a last guard instead of once
-# per field, and escaping uses str.replace in C rather than saxutils' Python loop: ~300,000
-# entries go through here in a 100k-article rebuild.
-def _text(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _attr(value: str) -> str:
-    return '"' + _text(value).replace('"', "&quot;") + '"'
-
-
-def _categories(a: Article, section_titles: Mapping[str, str]) -> list[str]:
+def categories(a: Article, section_titles: Mapping[str, str]) -> list[str]:
     """Its tags, then its sections (stored by slug, shown by title)."""
     return list(dict.fromkeys([*a.tags, *(section_titles.get(s, s) for s in a.sections)]))
 
 
-# Categories come from a small vocabulary (a site's tags and sections), written into ~250,000
-# entries by a 100k-article rebuild: memoized, like the dates.
-@functools.lru_cache(maxsize=1 << 14)
-def _atom_category(name: str) -> str:
-    return f"    <category term={_attr(name)} label={_attr(name)}/>\n"
+def atom_entry(a: Article, section_titles: Mapping[str, str]) -> bytes:
+    return entry_bytes("atom", a, categories(a, section_titles), published_of(a), updated_of(a))
 
 
-@functools.lru_cache(maxsize=1 << 14)
-def _rss_category(name: str) -> str:
-    return f"      <category>{_text(name)}</category>\n"
+def rss_item(a: Article, section_titles: Mapping[str, str]) -> bytes:
+    return entry_bytes("rss", a, categories(a, section_titles), published_of(a), updated_of(a))
 
 
-# An article's dates are formatted for three formats and several feeds: memoized.
-_rfc3339 = functools.lru_cache(maxsize=1 << 16)(rfc3339)
-_rfc822 = functools.lru_cache(maxsize=1 << 16)(rfc822)
-
-
-def _media(a: Article) -> str:
-    """The lead image as item-level media:content + media:thumbnail (no byte length is known,
-    and the validator flags an RSS enclosure with length 0 and a <media:group> without content)."""
-    if not a.image:
-        return ""
-    return (f'    <media:content url={_attr(a.image)} medium="image" type="{image_type(a.image)}"/>\n'
-            f"    <media:thumbnail url={_attr(a.image)}/>\n")
-
-
-def atom_entry(a: Article, section_titles: Mapping[str, str]) -> str:
-    parts = [f"  <entry>\n    <id>{_text(a.url)}</id>\n    <title>{_text(a.title)}</title>\n"
-             f'    <link rel="alternate" type="text/html" href={_attr(a.url)}/>\n'
-             f"    <published>{_rfc3339(published_of(a))}</published>\n"
-             f"    <updated>{_rfc3339(updated_of(a))}</updated>\n"]
-    parts += [f"    <author><name>{_text(name)}</name></author>\n" for name in a.authors]
-    if a.summary:
-        parts.append(f"    <summary>{_text(a.summary)}</summary>\n")
-    if a.content:
-        parts.append(f'    <content type="html">{_text(a.content)}</content>\n')
-    parts += [_atom_category(c) for c in _categories(a, section_titles)]
-    if a.image:
-        parts.append(f'    <link rel="enclosure" type="{image_type(a.image)}" href={_attr(a.image)}/>\n')
-    parts.append(_media(a) + "  </entry>\n")
-    return "".join(parts)
-
-
-def rss_item(a: Article, section_titles: Mapping[str, str]) -> str:
-    parts = [f"    <item>\n      <title>{_text(a.title)}</title>\n      <link>{_text(a.url)}</link>\n"
-             f'      <guid isPermaLink="true">{_text(a.url)}</guid>\n'
-             f"      <pubDate>{_rfc822(published_of(a))}</pubDate>\n"]
-    parts += [f"      <dc:creator>{_text(name)}</dc:creator>\n" for name in a.authors]
-    parts.append(f"      <description>{_text(a.summary or a.title)}</description>\n")
-    if a.content:
-        # CDATA keeps the HTML readable; a "]]>" inside it is split across two sections.
-        body = a.content.replace("]]>", "]]]]><![CDATA[>")
-        parts.append(f"      <content:encoded><![CDATA[{body}]]></content:encoded>\n")
-    parts += [_rss_category(c) for c in _categories(a, section_titles)]
-    parts.append(_media(a).replace("    <", "      <") + "    </item>\n")
-    return "".join(parts)
+def feed_head(info: FeedInfo, entries: Sequence[Article | Dated], fmt: str) -> Head:
+    return Head(id=info.self_url("atom"), title=info.title, subtitle=info.description or info.title,
+                updated=feed_updated(entries), author=info.site_name, self_url=info.self_url(fmt),
+                home=info.home, language=feed_language(info, entries))
 
 
 def render_atom(info: FeedInfo, entries: Sequence[Article | Dated], cache: EntryCache | None = None) -> bytes:
     cache = cache or EntryCache()
-    language = feed_language(info, entries)
-    lang = f" xml:lang={_attr(language)}" if language else ""
-    head = (
-        '<?xml version="1.0" encoding="utf-8"?>\n'
-        f'<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="{MEDIA_NS}"{lang}>\n'
-        f"  <id>{_text(info.self_url('atom'))}</id>\n  <title>{_text(info.title)}</title>\n"
-        f"  <subtitle>{_text(info.description or info.title)}</subtitle>\n"
-        f"  <updated>{rfc3339(feed_updated(entries))}</updated>\n"
-        f"  <author><name>{_text(info.site_name)}</name></author>\n"
-        f'  <link rel="self" type="application/atom+xml" href={_attr(info.self_url("atom"))}/>\n'
-        f'  <link rel="alternate" type="text/html" href={_attr(info.home)}/>\n'
-        f'  <generator uri="{GENERATOR_URI}" version="{__version__}">feedmaker</generator>\n')
-    return _head(head) + b"".join(cache.get("atom", a, atom_entry) for a in entries) + b"</feed>\n"
+    return feed_bytes("atom", feed_head(info, entries, "atom"),
+                      [cache.get("atom", a, atom_entry) for a in entries])
 
 
 def render_rss(info: FeedInfo, entries: Sequence[Article | Dated], cache: EntryCache | None = None) -> bytes:
     cache = cache or EntryCache()
-    language = feed_language(info, entries)
-    lang = f"    <language>{_text(language)}</language>\n" if language else ""
-    head = (
-        '<?xml version="1.0" encoding="utf-8"?>\n'
-        '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" '
-        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
-        f'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="{MEDIA_NS}">\n'
-        f"  <channel>\n    <title>{_text(info.title)}</title>\n    <link>{_text(info.home)}</link>\n"
-        f"    <description>{_text(info.description or info.title)}</description>\n"
-        f"{lang}"
-        f'    <atom:link rel="self" type="application/rss+xml" href={_attr(info.self_url("rss"))}/>\n'
-        f"    <lastBuildDate>{rfc822(feed_updated(entries))}</lastBuildDate>\n"
-        f"    <generator>feedmaker {__version__}</generator>\n"
-        "    <docs>https://www.rssboard.org/rss-specification</docs>\n")
-    return (_head(head) + b"".join(cache.get("rss", a, rss_item) for a in entries) +
-            b"  </channel>\n</rss>\n")
+    return feed_bytes("rss", feed_head(info, entries, "rss"),
+                      [cache.get("rss", a, rss_item) for a in entries])
 
 
-def json_item(a: Article, section_titles: Mapping[str, str]) -> str:
+# An article's dates are formatted for several feeds: memoized.
+_rfc3339 = functools.lru_cache(maxsize=1 << 16)(rfc3339)
+
+
+def json_item(a: Article, section_titles: Mapping[str, str]) -> bytes:
     item: dict[str, object] = {"id": a.url, "url": a.url, "title": a.title}
     if a.content:
         item["content_html"] = a.content
@@ -270,10 +208,11 @@ def json_item(a: Article, section_titles: Mapping[str, str]) -> str:
     item["date_modified"] = _rfc3339(updated_of(a))
     if a.authors:
         item["authors"] = [{"name": name} for name in a.authors]
-    if tags := _categories(a, section_titles):
+    if tags := categories(a, section_titles):
         item["tags"] = tags
-    # One item per line: indent= would switch json to its pure-Python encoder.
-    return json.dumps(item, ensure_ascii=False)
+    # One item per line: indent= would switch json to its pure-Python encoder. Stored text is
+    # XML-safe already (parse cleans every field); xml_bytes is the last guard.
+    return xml_bytes(json.dumps(item, ensure_ascii=False))
 
 
 def render_json(info: FeedInfo, entries: Sequence[Article | Dated], cache: EntryCache | None = None) -> bytes:
@@ -291,11 +230,7 @@ def render_json(info: FeedInfo, entries: Sequence[Article | Dated], cache: Entry
         head["language"] = language
     top = json.dumps(head, ensure_ascii=False, indent=2)[:-2]  # without the closing "\n}"
     items = b",\n    ".join(cache.get("json", a, json_item) for a in entries)
-    return _head(f'{top},\n  "items": [\n    ') + items + b"\n  ]\n}\n"
-
-
-def _head(text: str) -> bytes:
-    return xml_bytes(text)
+    return xml_bytes(f'{top},\n  "items": [\n    ') + items + b"\n  ]\n}\n"
 
 
 RENDERERS: dict[str, Callable[..., bytes]] = {

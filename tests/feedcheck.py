@@ -2,12 +2,20 @@
 W3C Feed Validation Service reports as an error or a warning.
 
 `check_feed(path)` checks one .atom, .rss or .json file and raises AssertionError listing every
-problem found; `check_out_dir(out)` checks every feed under a served directory. Used by the feed
-validity tests and by the fault, hostile-input and crash tests.
+problem found; `check_out_dir(out)` checks every feed under a served directory (and feeds.opml).
+Used by the feed validity tests and by the fault, hostile-input and crash tests.
+
+No Python port of the W3C validator installs from PyPI, so its rules that feedmaker's output
+has run into are written here, named as the validator names them: DuplicateAtomLink (two
+alternate links of one type and language), MediaGroupWithoutAlternatives (a media:group with
+fewer than two media:content), NotHtml (HTML-carrying text that html5lib, the validator's own
+parser, refuses in strict mode: an RSS description, content, an OPML outline's text and title),
+MissingOutlineType, and an RSS author without an e-mail address.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -18,6 +26,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import feedparser
+import html5lib
+from html5lib.html5parser import ParseError
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -56,6 +66,17 @@ def is_http_uri(value: str | None) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
+@functools.lru_cache(maxsize=4096)
+def not_html(markup: str) -> str | None:
+    """The W3C validator's NotHtml: the error html5lib's strict parser raises on `markup` (a
+    bare "&" that starts no reference, a "<" that starts no tag, a stray end tag...), or None."""
+    try:
+        html5lib.HTMLParser(strict=True).parseFragment(markup)
+    except ParseError as exc:
+        return str(exc)
+    return None
+
+
 def check_feed(path: Path) -> None:
     """Check one feed file by its extension; AssertionError lists every problem."""
     data = path.read_bytes()
@@ -76,6 +97,9 @@ def check_out_dir(out: Path, skip: Mapping[str, Any] | None = None) -> int:
                 continue
             check_feed(path)
             count += 1
+    if (opml := out / "feeds.opml").is_file():
+        problems = check_opml(opml.read_bytes())
+        assert not problems, f"{opml}:\n  " + "\n  ".join(problems)
     return count
 
 
@@ -170,6 +194,7 @@ def check_atom(data: bytes) -> list[str]:
         problems.add("feed", "author without name")
     links = root.findall(f"{ATOM}link")
     _links("feed", links, problems)
+    _duplicate_alternates("feed", links, problems)
     selfs = [lk for lk in links if lk.get("rel") == "self"]
     if len(selfs) != 1:
         problems.add("feed", f"{len(selfs)} link rel=self (want 1)")
@@ -196,12 +221,14 @@ def check_atom(data: bytes) -> list[str]:
             problems.add(where, "no author (and the feed has none)")
         elinks = entry.findall(f"{ATOM}link")
         _links(where, elinks, problems)
+        _duplicate_alternates(where, elinks, problems)
         if not any(lk.get("rel", "alternate") == "alternate" for lk in elinks):
             problems.add(where, "no link rel=alternate")
         for name in ("content", "summary"):
             el = entry.find(f"{ATOM}{name}")
             if el is not None and el.get("type") == "html":
                 check_content_html(f"{where}/{name}", el.text or "", problems)
+                _html(f"{where}/{name}", el.text or "", problems)
         _media(where, entry, problems)
     return problems
 
@@ -218,10 +245,28 @@ def _links(where: str, links: Iterable[etree._Element], problems: Problems) -> N
                 problems.add(where, f"enclosure length {lk.get('length')!r}")
 
 
+def _duplicate_alternates(where: str, links: Iterable[etree._Element], problems: Problems) -> None:
+    """DuplicateAtomLink: one alternate link per (type, hreflang); a link without rel is one."""
+    seen: set[tuple[str | None, str | None]] = set()
+    for lk in links:
+        if lk.get("rel", "alternate") != "alternate":
+            continue
+        key = (lk.get("type"), lk.get("hreflang"))
+        if key in seen:
+            problems.add(where, f"DuplicateAtomLink: two alternate links of type {key[0]!r}")
+        seen.add(key)
+
+
+def _html(where: str, markup: str, problems: Problems) -> None:
+    if error := not_html(markup):
+        problems.add(where, f"NotHtml: {error} in {markup[:80]!r}")
+
+
 def _media(where: str, parent: etree._Element, problems: Problems) -> None:
     for group in parent.iter(f"{MEDIA}group"):
-        if group.find(f"{MEDIA}content") is None:
-            problems.add(where, "media:group without media:content")
+        if len(group.findall(f"{MEDIA}content")) < 2:
+            problems.add(where, "MediaGroupWithoutAlternatives: media:group with fewer than two "
+                                "media:content")
     for el in [*parent.iter(f"{MEDIA}thumbnail"), *parent.iter(f"{MEDIA}content")]:
         if not is_http_uri(el.get("url")):
             problems.add(where, f"{el.tag} url {el.get('url')!r} is not absolute http(s)")
@@ -288,7 +333,43 @@ def check_rss(data: bytes) -> list[str]:
         for el in (item.find("description"), item.find(f"{CONTENT}encoded")):
             if el is not None:
                 check_content_html(f"{where}/{el.tag}", el.text or "", problems)
+                _html(f"{where}/{el.tag}", el.text or "", problems)
         _media(where, item, problems)
+    return problems
+
+
+# -- OPML --------------------------------------------------------------------------------------
+def check_opml(data: bytes) -> list[str]:
+    """feeds.opml as the W3C validator reads OPML 2.0."""
+    problems = Problems()
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as exc:
+        return [f"xml: not well-formed: {exc}"]
+    if root.tag != "opml" or root.get("version") != "2.0":
+        return [f"root is <{root.tag} version={root.get('version')!r}>, not OPML 2.0"]
+    if root.find("head") is None or root.find("body") is None:
+        problems.add("opml", "missing head or body")
+    if (modified := _text(root.find("head/dateModified"))):
+        _date("head/dateModified", modified, RFC822, problems)
+    for i, outline in enumerate(root.iter("outline")):
+        where = f"outline {i}"
+        attrs = outline.attrib
+        if "text" not in attrs:
+            problems.add(where, "missing text")
+        for name in ("text", "title"):
+            if name in attrs:
+                _html(f"{where}/@{name}", attrs[name], problems)
+        kind = attrs.get("type", "").lower()
+        if kind == "rss":
+            if "xmlUrl" not in attrs or "title" not in attrs:
+                problems.add(where, "type=rss needs xmlUrl and title")
+        elif len(attrs) > 1 and any(n in attrs for n in ("description", "htmlUrl", "language",
+                                                         "title", "version", "xmlUrl")):
+            problems.add(where, "MissingOutlineType: feed attributes without a type")
+        for name in ("xmlUrl", "htmlUrl"):
+            if name in attrs and not is_http_uri(attrs[name]):
+                problems.add(where, f"{name} {attrs[name]!r} is not absolute http(s)")
     return problems
 
 

@@ -359,16 +359,22 @@ def test_a_site_added_later_on_the_same_pages_gets_every_article(site: SampleSit
     assert site.count(status=304) >= 4
 
 
-@pytest.mark.parametrize(("budget", "largest"), [(1, 32768), (40_000, 32768), (20_000, 2_500)])
+@pytest.mark.parametrize(("budget", "largest", "spill"), [
+    (1, 32768, True), (40_000, 32768, True), (20_000, 2_500, True), (1, 32768, False),
+    (20_000, 2_500, False)])
 def test_entries_reused_across_feeds_give_the_same_bytes(site: SampleSite, config_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch,
-                                                         budget: int, largest: int) -> None:
-    """Publishing reads full rows only for entries it has not rendered yet. With a cache too
-    small for a site's entries (evictions inside a feed, entries rendered again) or entries
-    cached in some formats only (the others too large), every file is byte for byte what an
-    unbounded cache writes."""
+                                                         budget: int, largest: int,
+                                                         spill: bool) -> None:
+    """Publishing reads full rows only for entries it has not rendered yet. With a memory
+    budget too small for a site's entries (evictions inside a feed) or entries too long to keep
+    in memory, they go to the cache's temporary file and each article is still read and
+    rendered once; when that file cannot be written (`spill` False: a full disk), they are
+    read and rendered again. Either way every file is byte for byte what an unbounded cache
+    writes."""
     import dataclasses
     import functools
+    import tempfile
 
     from feedmaker import publish
     from feedmaker.render import EntryCache
@@ -384,6 +390,9 @@ def test_entries_reused_across_feeds_give_the_same_bytes(site: SampleSite, confi
         reused.append(len(ids))
         return real_articles(self, ids)  # type: ignore[return-value]
 
+    def disk_full(*args: object, **kwargs: object) -> object:
+        raise OSError(28, "No space left on device")
+
     monkeypatch.setattr(Store, "articles", counting)
     outputs = {}
     for label, cache in (("unbounded", functools.partial(EntryCache, budget=1 << 40)),
@@ -391,6 +400,8 @@ def test_entries_reused_across_feeds_give_the_same_bytes(site: SampleSite, confi
                                                      largest=largest))):
         out = config_path.parent / label
         monkeypatch.setattr(publish, "EntryCache", cache)
+        if label == "small" and not spill:
+            monkeypatch.setattr(tempfile, "TemporaryFile", disk_full)
         with Store(config.state) as store:
             feeds = store.feeds("sample")
             written = publish.publish_site(sample, dataclasses.replace(config, out_dir=out),
@@ -399,7 +410,7 @@ def test_entries_reused_across_feeds_give_the_same_bytes(site: SampleSite, confi
         assert written == 3 * len(feeds)
         outputs[label] = _snapshot(out)
         loaded, reused[:] = sum(reused), []
-        if label == "unbounded":  # each article read once, however many feeds it is in
+        if label == "unbounded" or spill:  # each article read once, however many feeds it is in
             assert loaded == len(set(members)) < len(members)
         else:
             assert loaded > len(set(members))  # evicted entries were read and rendered again
