@@ -13,7 +13,7 @@ from .config import Config, SiteConfig
 from .errors import ConfigError, OutputError
 from .fetch import Fetcher, HostSlots
 from .lock import StateLock
-from .output import remove_stale_temps
+from .output import make_dirs, remove_stale_temps
 from .pipeline import Clock, Progress, SiteResult, poll_site, utcnow
 from .publish import publish_index
 from .store import Store
@@ -42,7 +42,7 @@ def select_sites(config: Config, names: Sequence[str] = ()) -> list[SiteConfig]:
 def prepare_out_dir(config: Config) -> None:
     """Fail before any network access when the served directory cannot be written."""
     try:
-        config.out_dir.mkdir(parents=True, exist_ok=True)
+        make_dirs(config.out_dir)
         probe = config.out_dir / ".feedmaker-write-test"
         probe.write_bytes(b"")
         probe.unlink()

@@ -19,6 +19,7 @@ from .config import Config
 from .errors import OutputError
 from .health import Health, Metrics
 from .lock import StateLock
+from .output import make_dirs
 from .schedule import Scheduler
 from .serve import create_app, listen, make_server, serve_until
 from .store import Store
@@ -65,7 +66,7 @@ async def serve_only(config: Config, host: str = "127.0.0.1", port: int = 8080, 
     run history that the builds leave in the state file."""
     stop = stop or asyncio.Event()
     try:
-        config.out_dir.mkdir(parents=True, exist_ok=True)
+        make_dirs(config.out_dir)
     except OSError as exc:
         raise OutputError(f"out_dir {config.out_dir} cannot be created: {exc}") from exc
     server = make_server(create_app(config.out_dir, lambda: _stored_health(config)),

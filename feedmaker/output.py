@@ -46,12 +46,33 @@ def write_if_changed(out_dir: Path, relative: str, data: bytes) -> bool:
         return batch.write(relative, data)
 
 
+DIR_MODE, FILE_MODE = 0o755, 0o644  # served to anyone, written by us alone, whatever the umask
+
+
+def make_dirs(path: Path) -> None:
+    """mkdir -p with every folder it creates 0755 (Path.mkdir would give 0777 under umask 000)."""
+    missing: list[Path] = []
+    while not path.is_dir():
+        missing.append(path)
+        if path.parent == path:
+            break
+        path = path.parent
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, DIR_MODE)
+        except FileExistsError:
+            if not folder.is_dir():
+                raise
+            continue
+        os.chmod(folder, DIR_MODE)  # mkdir's mode is masked by the umask, which may be stricter
+
+
 class Batch:
     """Many atomic writes made durable together: each changed file goes to a temporary name,
-    then one filesystem sync, then the renames. Same guarantees as `write_if_changed` (readers
-    see old or new files, never partial ones), but one sync instead of an fsync per file: a
-    full rebuild writes 6,000 files. Use as a context manager: on an error nothing is renamed
-    and the temporary files are removed."""
+    every one is fsynced, then they are renamed and their folders fsynced. Readers see old or
+    new files, never partial ones, and a power cut after `commit` loses nothing. (It used to be
+    one os.sync(), which flushes every disk of the machine, on the event loop.) Use as a context
+    manager: on an error nothing is renamed and the temporary files are removed."""
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
@@ -71,12 +92,14 @@ class Batch:
         tmp = None
         try:
             if target.parent not in self._made:
-                target.parent.mkdir(parents=True, exist_ok=True)
+                make_dirs(target.parent)
                 self._made.add(target.parent)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
-                os.fchmod(fh.fileno(), 0o644)  # served files are world-readable, as before
+                os.fchmod(fh.fileno(), FILE_MODE)  # served files are world-readable
                 fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())  # its data is on disk before any rename
         except OSError as exc:
             if tmp is not None:
                 with contextlib.suppress(OSError):
@@ -90,7 +113,6 @@ class Batch:
             return
         done = 0
         try:
-            os.sync()  # the data of every staged file is on disk before any rename
             for tmp, target in self._staged:
                 os.replace(tmp, target)
                 done += 1
@@ -98,7 +120,13 @@ class Batch:
             del self._staged[:done]  # renamed already: nothing left to clean up
             self.discard()
             raise OutputError(f"cannot write into {self.out_dir}: {exc}") from exc
+        folders = {target.parent for _, target in self._staged}
         self._staged.clear()
+        try:
+            for folder in folders:  # the renames themselves
+                _fsync(folder, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError as exc:
+            raise OutputError(f"cannot sync {self.out_dir}: {exc}") from exc
 
     def discard(self) -> None:
         for tmp, _ in self._staged:
@@ -115,6 +143,14 @@ class Batch:
             self.commit()
         else:
             self.discard()
+
+
+def _fsync(path: Path, flags: int) -> None:
+    fd = os.open(path, flags)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def remove_stale_temps(out_dir: Path) -> int:
