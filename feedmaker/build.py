@@ -15,8 +15,9 @@ from .fetch import Fetcher, HostSlots
 from .lock import StateLock
 from .output import make_dirs, remove_stale_temps
 from .pipeline import Clock, Progress, SiteResult, poll_site, utcnow
-from .publish import publish_index
 from .store import Store
+from .workers import ParserPool, Parsers
+from .writer import publish_index_off_loop
 
 log = logging.getLogger("feedmaker")
 
@@ -70,8 +71,10 @@ async def build(config: Config, sites: Sequence[str] = (), *,
     with StateLock(config.state, wait=lock_wait), Store(config.state) as store:
         prepare_out_dir(config)
         slots = HostSlots(config.per_host)
-        results = await asyncio.gather(*(
-            _guarded(site, config, store, resolver, slots, clock, progress) for site in chosen))
+        async with ParserPool(budget=config.parse_budget) as parsers:
+            results = await asyncio.gather(*(
+                _guarded(site, config, store, resolver, slots, parsers, clock, progress)
+                for site in chosen))
         states, before = {r.site: r.state for r in results}, {}
         for site in config.sites:
             # This run is recorded already: the one before it says what the index last showed.
@@ -83,19 +86,20 @@ async def build(config: Config, sites: Sequence[str] = (), *,
         # which keeps a warm poll of a big site cheap.
         stale = any(r.feeds_written for r in results) or states != before or not all(
             (config.out_dir / name).exists() for name in ("index.html", "feeds.opml"))
-        written = publish_index(config, store, states) if stale else 0
+        written = await publish_index_off_loop(config, store, states) if stale else 0
     return BuildResult(list(results), written)
 
 
 
 async def _guarded(site: SiteConfig, config: Config, store: Store,
-                   resolver: AbstractResolver | None, slots: HostSlots, clock: Clock,
-                   progress: Progress | None) -> SiteResult:
+                   resolver: AbstractResolver | None, slots: HostSlots, parsers: Parsers,
+                   clock: Clock, progress: Progress | None) -> SiteResult:
     """A bug met on one site is that site's failure, not the build's. Each site gets its own
     client (its own User-Agent, request counts and robots.txt cache), as in the daemon."""
     try:
         async with make_fetcher(config, site, resolver, slots) as fetcher:
-            return await poll_site(site, config, store, fetcher, clock=clock, progress=progress)
+            return await poll_site(site, config, store, fetcher, clock=clock, progress=progress,
+                                   parsers=parsers)
     except Exception as exc:
         log.exception("%s: poll failed", site.key)
         result = SiteResult(site.key, clock())

@@ -90,6 +90,7 @@ class Config:
     max_content: int = DEFAULT_MAX_CONTENT
     max_tags: int = DEFAULT_MAX_TAGS
     max_new_tags: int = DEFAULT_MAX_NEW_TAGS
+    parse_budget: float = 2.0  # seconds of CPU a page may take to parse before it is skipped
 
 
 def parse_duration(value: object) -> float:
@@ -198,6 +199,9 @@ def config_from_dict(raw: Mapping[str, Any], file: Path) -> Config:
     max_content = _bounded(top, "max_content", DEFAULT_MAX_CONTENT, 1024, MAX_BYTES_LIMIT)
     max_tags = _bounded(top, "max_tags", DEFAULT_MAX_TAGS, 0, 1000)
     max_new_tags = _bounded(top, "max_new_tags", DEFAULT_MAX_NEW_TAGS, 0, 100_000)
+    parse_budget = _duration(top, "parse_budget", 2.0)
+    if parse_budget > 600:
+        raise top.error("parse_budget", "must be at most 10 minutes")
     _check_out_dir(top, out_dir, state, file)
     sites_table = top.sub("sites")
     sites = {key: _site(sites_table.sub(key), key) for key in sites_table.table}
@@ -206,7 +210,7 @@ def config_from_dict(raw: Mapping[str, Any], file: Path) -> Config:
         raise top.error("sites", "no site configured (add a [sites.NAME] table)")
     top.finish()
     return Config(file, out_dir, state, public_url, user_agent, sites, timeout, max_bytes,
-                  per_host, max_content, max_tags, max_new_tags)
+                  per_host, max_content, max_tags, max_new_tags, parse_budget)
 
 
 def _bounded(r: _Reader, name: str, default: int, low: int, high: int) -> int:

@@ -23,6 +23,7 @@ from .output import make_dirs
 from .schedule import Scheduler
 from .serve import create_app, listen, make_server, serve_until
 from .store import Store
+from .workers import ParserPool
 
 log = logging.getLogger("feedmaker.run")
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
@@ -37,13 +38,14 @@ async def run_daemon(config: Config, host: str = "127.0.0.1", port: int = 8080, 
     stop = stop or asyncio.Event()
     with StateLock(config.state, daemon=True):
         prepare_out_dir(config)
-        with contextlib.closing(listen(host, port)) as sock, Store(config.state) as store:
+        with contextlib.closing(listen(host, port)) as sock, Store(config.state) as store, \
+                contextlib.closing(ParserPool(budget=config.parse_budget)) as parsers:
             health = Health.from_store(config.sites, store)
             metrics = Metrics(config.sites)
             for key, h in health.sites.items():  # staleness alerts must survive a restart
                 if h.last_success is not None:
                     metrics.last_success.labels(key).set(h.last_success.timestamp())
-            scheduler = Scheduler(config, store, health, metrics)
+            scheduler = Scheduler(config, store, health, metrics, parsers=parsers)
             server = make_server(create_app(config.out_dir, lambda: health, metrics),
                                  access_log=access_log)
             with _signals(stop.set):

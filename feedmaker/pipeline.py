@@ -16,13 +16,13 @@ from datetime import UTC, datetime
 from .config import Config, SiteConfig
 from .errors import BlockedError, FeedmakerError, FetchError, OutputError, RobotsDenied
 from .fetch import Fetcher
-from .links import FALLBACK, Link, Listing, parse_listing
+from .links import FALLBACK, Link, Listing
 from .model import Article
-from .parse import parse_article
-from .publish import publish_site
 from .rulehealth import RuleHealth
 from .slug import assign_slugs
 from .store import RunRecord, Store
+from .workers import INLINE, Parsers
+from .writer import publish_site_off_loop
 
 log = logging.getLogger("feedmaker")
 MANY_FAILED = 3  # this many new articles all failing make the run fail, not just skip them
@@ -82,7 +82,10 @@ Progress = Callable[[str, int], None]  # (what happened, how many) for progress 
 
 
 async def poll_site(site: SiteConfig, config: Config, store: Store, fetcher: Fetcher, *,
-                    clock: Clock = utcnow, progress: Progress | None = None) -> SiteResult:
+                    clock: Clock = utcnow, progress: Progress | None = None,
+                    parsers: Parsers = INLINE) -> SiteResult:
+    """`parsers` is where pages are parsed: a ParserPool (worker processes, a time budget per
+    page) in the daemon and in builds; in this thread by default."""
     started = time.monotonic()
     before = fetcher.stats.requests
     result = SiteResult(site.key, clock(), health=RuleHealth.of(store.rule_health(site.key)))
@@ -90,7 +93,7 @@ async def poll_site(site: SiteConfig, config: Config, store: Store, fetcher: Fet
     validators: dict[str, tuple[str | None, str | None]] = {}
     listed: dict[str, _Listed] = {}
     pages = await asyncio.gather(*(
-        _read_section(site, title, url, store, fetcher, result, validators)
+        _read_section(site, title, url, store, fetcher, parsers, result, validators)
         for title, url in site.sections.items()))
     for title, links in zip(site.sections, pages, strict=True):
         for link in links:
@@ -107,7 +110,8 @@ async def poll_site(site: SiteConfig, config: Config, store: Store, fetcher: Fet
         # Every task runs to its end before the group commits, even if one raises: a task
         # left running would save after the commit, and fetch after the fetcher is closed.
         outcomes = await asyncio.gather(*(
-            _fetch_article(site, store, fetcher, url, listed[url], result, dirty, clock, progress)
+            _fetch_article(site, store, fetcher, parsers, url, listed[url], result, dirty, clock,
+                           progress)
             for url in todo), return_exceptions=True)
     for outcome in outcomes:
         if isinstance(outcome, BaseException):
@@ -117,7 +121,7 @@ async def poll_site(site: SiteConfig, config: Config, store: Store, fetcher: Fet
         # Not a few dead links: every article page fails, so the site is in trouble.
         result.problems.append(f"all {failed} article pages failed, e.g. {result.article_errors[0]}")
     try:
-        result.feeds_written = publish_site(site, config, store, dirty, slugs)
+        result.feeds_written = await publish_site_off_loop(site, config, store, dirty, slugs)
     except (OutputError, OSError) as exc:
         result.problems.append(f"writing feeds: {exc}")
     # Validators are saved only now, with the listed articles stored or, for those that failed,
@@ -132,8 +136,8 @@ async def poll_site(site: SiteConfig, config: Config, store: Store, fetcher: Fet
 
 
 async def _read_section(site: SiteConfig, title: str, url: str, store: Store, fetcher: Fetcher,
-                        result: SiteResult, validators: dict[str, tuple[str | None, str | None]],
-                        ) -> list[Link]:
+                        parsers: Parsers, result: SiteResult,
+                        validators: dict[str, tuple[str | None, str | None]]) -> list[Link]:
     links: list[Link] = []
     page_url: str | None = url
     fell_back = False  # the rules stopped matching: later pages use the automatic picks too
@@ -162,9 +166,10 @@ async def _read_section(site: SiteConfig, title: str, url: str, store: Store, fe
             result.not_modified += 1
             return []
         try:
-            listing = parse_listing(page.html, page.url, url, site.links, site.host)
-        except Exception as exc:  # odd markup costs this section, not the site
-            result.problems.append(f"section {title!r}: cannot parse {page_url}: {exc!r}")
+            listing = await parsers.listing(page.html, page.url, url, site.links, site.host)
+        except Exception as exc:  # odd markup, or a page over its time budget: this section only
+            what = str(exc) if isinstance(exc, FeedmakerError) else f"cannot parse {page_url}: {exc!r}"
+            result.problems.append(f"section {title!r}: {what}")
             return links
         if number == 0:
             if not listing.links and listing.fallback and result.health.worked_before(title):
@@ -212,12 +217,12 @@ def _to_fetch(site: SiteConfig, store: Store, listed: dict[str, _Listed], dirty:
     return todo
 
 
-async def _fetch_article(site: SiteConfig, store: Store, fetcher: Fetcher, url: str,
-                         listed: _Listed, result: SiteResult, dirty: set[str], clock: Clock,
+async def _fetch_article(site: SiteConfig, store: Store, fetcher: Fetcher, parsers: Parsers,
+                         url: str, listed: _Listed, result: SiteResult, dirty: set[str], clock: Clock,
                          progress: Progress | None) -> None:
     try:
         page = await fetcher.get(url, allowed_hosts=site.allowed_hosts)
-        parsed = parse_article(page.html, page.url, site)
+        parsed = await parsers.article(page.html, page.url, site)
         article: Article = parsed.article
         saved = store.save_article(site.key, article, aliases=[url], sections=listed.sections,
                                    listed_title=listed.title, now=clock())

@@ -100,7 +100,10 @@ def _dt(text: str | None) -> datetime | None:
 
 
 class Store:
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        """Open (or create) the state file and bring its schema up to date. `readonly` opens
+        an existing file without writing anything to it, not even a migration: for `serve`,
+        and for publishing from a worker thread."""
         self.path = Path(path)
         self._slugs: dict[tuple[str, str], str] = {}  # (site, tag key) -> slug: fixed once given
         self._grouped = 0  # open `grouped()` blocks
@@ -108,14 +111,22 @@ class Store:
         self._losses = 0  # times SQLite undid grouped work that had been reported saved
         self._group_since = 0.0
         try:
-            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            if readonly:
+                self.db = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True,
+                                          timeout=30, isolation_level=None)
+            else:
+                self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.db.row_factory = sqlite3.Row
             # Checked before WAL mode is set, which rewrites the file header: a state file we
             # refuse is left exactly as it was.
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
-            if version > len(MIGRATIONS):
+            if version > len(MIGRATIONS) or version < 0:
                 self.db.close()
-                raise StoreError(f"{self.path}: written by a newer feedmaker (schema {version})")
+                raise StoreError(f"{self.path}: written by a newer feedmaker (schema {version})"
+                                 if version > 0 else f"{self.path}: not a feedmaker state file "
+                                 f"(schema version {version})")
+            if readonly:
+                return
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")

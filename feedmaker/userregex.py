@@ -30,6 +30,9 @@ class UserRegex:
         found: object | None = self._compiled.search(text)
         return found
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return compile_user_regex, (self.pattern,)  # to worker processes; RE2's object cannot
+
     def __repr__(self) -> str:
         return f"UserRegex({self.pattern!r})"
 
