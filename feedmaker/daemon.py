@@ -42,6 +42,7 @@ async def run_daemon(config: Config, host: str = "127.0.0.1", port: int = 8080, 
                 contextlib.closing(ParserPool(budget=config.parse_budget)) as parsers:
             health = Health.from_store(config.sites, store)
             metrics = Metrics(config.sites)
+            metrics.watch_out_dir(config.out_dir)
             for key, h in health.sites.items():  # staleness alerts must survive a restart
                 if h.last_success is not None:
                     metrics.last_success.labels(key).set(h.last_success.timestamp())
@@ -71,7 +72,9 @@ async def serve_only(config: Config, host: str = "127.0.0.1", port: int = 8080, 
         make_dirs(config.out_dir)
     except OSError as exc:
         raise OutputError(f"out_dir {config.out_dir} cannot be created: {exc}") from exc
-    server = make_server(create_app(config.out_dir, lambda: _stored_health(config)),
+    metrics = Metrics(config.sites)
+    metrics.watch_out_dir(config.out_dir)
+    server = make_server(create_app(config.out_dir, lambda: _stored_health(config), metrics),
                          access_log=access_log)
     with contextlib.closing(listen(host, port)) as sock, _signals(stop.set):
         log.info("serving %s on http://%s:%d/", config.out_dir, host, sock.getsockname()[1])

@@ -16,11 +16,12 @@ from datetime import UTC, datetime
 from .config import Config, SiteConfig
 from .errors import BlockedError, FeedmakerError, FetchError, OutputError, RobotsDenied
 from .fetch import Fetcher
+from .limits import TagBudget, cap_article
 from .links import FALLBACK, Link, Listing
 from .model import Article
 from .rulehealth import RuleHealth
 from .slug import assign_slugs
-from .store import RunRecord, Store
+from .store import RunRecord, Store, tag_key
 from .workers import INLINE, Parsers
 from .writer import publish_site_off_loop
 
@@ -43,6 +44,7 @@ class SiteResult:
     feeds_written: int = 0
     requests: int = 0
     skipped: int = 0  # robots.txt-disallowed articles
+    capped: int = 0  # articles cut to the content or tag limits
     not_modified: int = 0  # section pages answered 304
     problems: list[str] = field(default_factory=list)  # site or section trouble: the run failed
     # Articles that could not be fetched or parsed: reported and retried next run, but a dead
@@ -106,12 +108,25 @@ async def poll_site(site: SiteConfig, config: Config, store: Store, fetcher: Fet
     todo = _to_fetch(site, store, listed, dirty, clock())
     if progress:
         progress("articles", len(todo))
+    budget = TagBudget(config.max_new_tags, lambda keys: store.known_tags(site.key, keys), tag_key)
+
+    def admit(article: Article) -> Article:
+        """The article within the limits: content and tags per article, new tags per poll."""
+        article, notes = cap_article(article, config.max_content, config.max_tags)
+        capped = budget.apply(article)
+        if capped is not article:
+            notes.append(f"new tags over this poll's limit of {config.max_new_tags} left off")
+        if notes:
+            result.capped += 1
+            log.info("%s: %s: %s", site.key, article.url, "; ".join(notes))
+        return capped
+
     with store.grouped():
         # Every task runs to its end before the group commits, even if one raises: a task
         # left running would save after the commit, and fetch after the fetcher is closed.
         outcomes = await asyncio.gather(*(
-            _fetch_article(site, store, fetcher, parsers, url, listed[url], result, dirty, clock,
-                           progress)
+            _fetch_article(site, store, fetcher, parsers, admit, url, listed[url], result, dirty,
+                           clock, progress)
             for url in todo), return_exceptions=True)
     for outcome in outcomes:
         if isinstance(outcome, BaseException):
@@ -218,12 +233,13 @@ def _to_fetch(site: SiteConfig, store: Store, listed: dict[str, _Listed], dirty:
 
 
 async def _fetch_article(site: SiteConfig, store: Store, fetcher: Fetcher, parsers: Parsers,
-                         url: str, listed: _Listed, result: SiteResult, dirty: set[str], clock: Clock,
+                         admit: Callable[[Article], Article], url: str, listed: _Listed,
+                         result: SiteResult, dirty: set[str], clock: Clock,
                          progress: Progress | None) -> None:
     try:
         page = await fetcher.get(url, allowed_hosts=site.allowed_hosts)
         parsed = await parsers.article(page.html, page.url, site)
-        article: Article = parsed.article
+        article = admit(parsed.article)
         saved = store.save_article(site.key, article, aliases=[url], sections=listed.sections,
                                    listed_title=listed.title, now=clock())
     except RobotsDenied:

@@ -130,7 +130,9 @@ def create_app(out_dir: Path, health: Callable[[], Health], metrics: Metrics | N
                             headers={"Cache-Control": "no-store"})
 
     async def metrics_(request: Request) -> Response:
-        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+        # In a thread: measuring out_dir walks its folders.
+        body = await run_in_threadpool(generate_latest, metrics.registry)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     return Starlette(routes=[
         Route("/healthz", healthz, methods=["GET", "HEAD"]),
