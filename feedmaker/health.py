@@ -44,8 +44,11 @@ class SiteHealth:
 class Health:
     """Per-site status, kept in memory and seeded from the state file's run history."""
 
-    def __init__(self, sites: Iterable[str]) -> None:
+    def __init__(self, sites: Iterable[str], state_problem: str | None = None) -> None:
         self.sites = {key: SiteHealth(key) for key in sites}
+        # The state file cannot be used (damaged, newer, unreadable): unhealthy whatever the
+        # sites say, with the reason and how to recover.
+        self.state_problem = state_problem
 
     @classmethod
     def from_store(cls, sites: Iterable[str], store: Store) -> Health:
@@ -74,11 +77,14 @@ class Health:
 
     @property
     def healthy(self) -> bool:
-        """False only when every site's last run failed or was blocked."""
+        """False when the state file is unusable, or every site's last run failed or was blocked."""
+        if self.state_problem:
+            return False
         return not self.sites or not all(h.state in FAILED for h in self.sites.values())
 
     def as_json(self) -> dict[str, Any]:
         return {"status": "ok" if self.healthy else "failing",
+                "state_file": self.state_problem or "ok",
                 "sites": {k: h.as_json() for k, h in self.sites.items()}}
 
 

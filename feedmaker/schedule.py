@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -21,9 +22,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from .build import make_fetcher
 from .config import Config
-from .errors import OutputError
+from .errors import OutputError, StoreError
 from .fetch import Fetcher, HostSlots
 from .health import Health, Metrics
+from .integrity import sqlite_problem
 from .pipeline import Clock, SiteResult, poll_site, utcnow
 from .store import Store
 from .workers import INLINE, Parsers
@@ -94,6 +96,11 @@ class Scheduler:
             h.next_run = first
         self._apscheduler.start()
 
+    def pause(self) -> None:
+        """No further polls (the state file is damaged); running ones finish."""
+        if self._apscheduler.running:
+            self._apscheduler.pause()
+
     async def stop(self, grace: float = 5.0) -> None:
         """Take no new runs; give running polls `grace` seconds to finish (their files are
         written by atomic renames, so cancelling one never leaves half a file), then close."""
@@ -128,6 +135,12 @@ class Scheduler:
         try:
             result = await poll_site(site, self.config, self.store, fetcher, clock=self.clock,
                                      parsers=self.parsers)
+        except (sqlite3.Error, StoreError) as exc:  # a full disk, say: one line, no traceback
+            problem = sqlite_problem(self.config.state, exc) if isinstance(exc, sqlite3.Error) \
+                else str(exc)
+            log.error("%s: %s", key, problem)
+            result = SiteResult(key, self.clock())
+            result.problems.append(problem)
         except Exception as exc:  # a bug met on one site is that site's failure, not the daemon's
             log.exception("%s: poll failed", key)
             result = SiteResult(key, self.clock())

@@ -132,6 +132,10 @@ class Store:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
+        except sqlite3.OperationalError as exc:
+            if "full" not in str(exc) and "I/O" not in str(exc):
+                raise StoreError(f"{self.path}: not a usable feedmaker state file ({exc})") from exc
+            raise StoreError(f"{self.path}: cannot write the state file: {exc}") from exc
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a usable feedmaker state file ({exc})") from exc
 
