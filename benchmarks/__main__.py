@@ -203,11 +203,11 @@ def render(r: dict[str, Any], seconds: float, *, quick: bool) -> str:
             row(f"scaling: cold build of {n:,} articles, CPU s per 1,000 (× smallest)",
                 f"{per:.2f} ({per / base:.2f}×)", "linear")
     if pf := r.get("parse_floor"):
-        for name, (seconds, what, size) in pf.items():
-            ok = what != "parsed" or seconds <= 2  # cut off by the budget, or the error reported
+        for name, (took, what, size) in pf.items():
+            ok = what != "parsed" or took <= 2  # cut off by the budget, or the error reported
             what = what if what in ("parsed", "cut off") else "error reported"
             row(f"hostile page: {name} ({size / 1e6:.1f} MB): wall s to parse, cut off or fail",
-                f"{seconds:.2f} {what}", verdict(ok, "≤ 2 s or reported"))
+                f"{took:.2f} {what}", verdict(ok, "≤ 2 s or reported"))
     if hz := r.get("healthz"):
         for key, label in (("idle", "an idle daemon (this machine's own latency)"),
                            ("cold", f"a cold build of {plan.site:,} articles"),

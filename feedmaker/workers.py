@@ -103,7 +103,9 @@ class _Worker:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
         with mine, theirs:
             self.process = subprocess.Popen(
-                [sys.executable, "-c", f"import feedmaker.workers as w; w.serve({theirs.fileno()})"],
+                # -P: not the working directory first, which could hold another feedmaker.
+                [sys.executable, "-P", "-c",
+                 f"import feedmaker.workers as w; w.serve({theirs.fileno()})"],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env)
             self.conn = Connection(mine.detach())
 
