@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import benchvenv, real_listings, runs, startup
+from . import benchvenv, hostile, real_listings, runs, startup
 from .workload import SETTLE_SECONDS, SiteProcess, cleaned, settle, work_dir
 
 
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="smaller workload, under 3 minutes")
     ap.add_argument("--only", nargs="*", default=(),
                     choices=("startup", "extract", "cold", "morss", "big", "feedgen", "scaling",
-                             "listings"))
+                             "listings", "hostile"))
     ap.add_argument("--before", type=Path, metavar="TREE",
                     help="also time extraction, the cold build (interleaved) and the 100k rebuild"
                          " with the feedmaker package under TREE"
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     plan = QUICK if args.quick else FULL
     only = set(args.only) or {"startup", "extract", "cold", "morss", "big", "feedgen", "scaling",
-                              "listings"}
+                              "listings", "hostile"}
     have = benchvenv.ensure()
     settled = settle(wait=not args.quick)
     work = work_dir()  # removed only at the end: see work_dir
@@ -76,6 +76,15 @@ def main(argv: list[str] | None = None) -> int:
         if "feedgen" in only:
             step(f"feedgen's cost per entry, {plan.entries} generated articles")
             results["feedgen"] = runs.feedgen_cost(plan.entries, plan.rounds)
+        if "hostile" in only:
+            step("hostile pages through the parser pool")
+            results["parse_floor"] = hostile.parse_floor()
+            step(f"/healthz during the daemon's first poll: {plan.site} articles, and hostile pages")
+            results["healthz"] = hostile.healthz_under_load(work, plan.site)
+            step("requests/s of feedmaker serve, 200 clients")
+            results["rps"] = hostile.serve_rps(work)
+            step("bytes written per byte downloaded")
+            results["amplification"] = hostile.amplification(work)
         if "scaling" in only:
             results["scaling"] = {}
             for n in plan.scaling:
@@ -134,7 +143,11 @@ def render(r: dict[str, Any], seconds: float, *, quick: bool) -> str:
     if c := r.get("cold"):
         per = 1000 / plan.site
         row(f"cold build, {plan.site:,} articles: CPU s per 1,000 articles (feedmaker only,"
-            f" median of {c['rounds']})", f"{c['cpu'] * per:.2f}", verdict(c["cpu"] * per <= 4, "≤ 4.0"))
+            f" and its parser workers, median of {c['rounds']})", f"{c['cpu'] * per:.2f}",
+            verdict(c["cpu"] * per <= 4, "≤ 4"))
+        if "workers_cpu" in c:
+            row("  of which the parser worker processes (start-up included), CPU s per 1,000",
+                f"{c['workers_cpu'] * per:.2f}")
         if c["rounds"] > 1:  # the spread says how far this machine's noise moves the median
             row("  each round in order, CPU s per 1,000", " ".join(f"{x * per:.2f}" for x in c["cpu_rounds"]))
         if "before_cpu" in c:
@@ -222,6 +235,29 @@ def render(r: dict[str, Any], seconds: float, *, quick: bool) -> str:
             base = base or per
             row(f"scaling: cold build of {n:,} articles, CPU s per 1,000 (× smallest)",
                 f"{per:.2f} ({per / base:.2f}×)", "linear")
+    if pf := r.get("parse_floor"):
+        for name, (took, what, size) in pf.items():
+            ok = what != "parsed" or took <= 2  # cut off by the budget, or the error reported
+            what = what if what in ("parsed", "cut off") else "error reported"
+            row(f"hostile page: {name} ({size / 1e6:.1f} MB): wall s to parse, cut off or fail",
+                f"{took:.2f} {what}", verdict(ok, "≤ 2 s or reported"))
+    if hz := r.get("healthz"):
+        for key, label in (("idle", "an idle daemon (this machine's own latency)"),
+                           ("cold", f"a cold build of {plan.site:,} articles"),
+                           ("hostile", "a poll with three 60,000-deep lists")):
+            h = hz[key]
+            row(f"/healthz during {label}: p99 / max ms ({h['n']} asks, poll {h['poll']:.0f} s)",
+                f"{h['p99'] * 1000:.0f} / {h['max'] * 1000:.0f}", verdict(h["p99"] <= 0.1, "p99 ≤ 100"))
+    if rps := r.get("rps"):
+        kb = rps["feed_bytes"] / 1e3
+        row(f"feedmaker serve, 200 keep-alive clients: requests/s for a feed ({kb:.0f} KB) / its 304"
+            " / /healthz", f"{rps['feed']:.0f} / {rps['not_modified']:.0f} / {rps['healthz']:.0f}")
+    if amp := r.get("amplification"):
+        for key, label in (("sample", "the sample site"),
+                           ("megabyte", "20 articles of 1 MB sharing 40 tags")):
+            a = amp[key]
+            row(f"bytes written per byte downloaded, {label} (MB downloaded)",
+                f"{a['ratio']:.1f}× ({a['downloaded'] / 1e6:.1f})", verdict(a["ratio"] <= 30, "≤ 30×"))
     row("seconds since the previous run deleted its files (benchmarks.workload.settle)",
         "no earlier run" if r["settled"] == float("inf") else f"{r['settled']:.0f}",
         "settled" if r["settled"] >= SETTLE_SECONDS else

@@ -108,6 +108,8 @@ def build_cmd(obj: dict[str, Any], sites: tuple[str, ...]) -> None:
             _fail(str(exc), EXIT_CONFIG)
         except FeedmakerError as exc:
             _fail(str(exc), EXIT_CONFIG)
+        except OSError as exc:  # the lock file on a full disk, say
+            _fail(str(exc), EXIT_CONFIG)
     _summary(result)
     sys.exit(0 if result.ok else EXIT_FAILED)
 
@@ -165,6 +167,10 @@ def check_cmd(obj: dict[str, Any], site: str, url: str | None, every_link: bool)
     if site not in config.sites:
         _fail(f"{config.path}: sites.{site}: no such site (configured: {', '.join(config.sites)})",
               EXIT_CONFIG)
+    from .integrity import check_state, damaged
+
+    if (problem := check_state(config.state)) is not None:  # quick_check, read-only
+        _fail(damaged(problem, config.state), EXIT_CONFIG)
     try:
         report = _run(check_site(config, config.sites[site], url))
     except FeedmakerError as exc:  # an unusable state file, say

@@ -16,12 +16,20 @@ from selectolax.lexbor import LexborHTMLParser
 from .dates import parse_tz
 from .errors import ConfigError
 from .metadata import normal_language
+from .userregex import UserRegex, compile_user_regex
 
 DEFAULT_USER_AGENT = "feedmaker/0.1 (+https://github.com/feedmaker/feedmaker)"
 FIELDS = ("title", "content", "summary", "author", "published", "updated", "image", "tags")
 _ATTR = re.compile(r"^(?P<css>.+)@(?P<attr>[A-Za-z_:][-\w:.]*)$")
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhdw])", re.I)
 MAX_DURATION = 366 * 86400.0
+MIN_DURATION = 1.0  # "0.001s" would poll a site a thousand times a second
+MAX_BYTES_LIMIT = 256 * 1024 * 1024  # a page is held in memory whole: 2**63 is no limit
+# Per-entry and per-poll caps, so that one page cannot multiply into gigabytes of feeds: every
+# entry is copied into each of its feeds (all, its sections, one per tag) in three formats.
+DEFAULT_MAX_CONTENT = 100 * 1024  # bytes of an entry's HTML; longer content is cut, with a link
+DEFAULT_MAX_TAGS = 20  # tags kept per article
+DEFAULT_MAX_NEW_TAGS = 200  # tags (and so tag feeds) a site may add in one poll
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 # An empty probe document: selectolax compiles (and so validates) a selector on first use.
 _PROBE = LexborHTMLParser("<p></p>")
@@ -41,8 +49,8 @@ class Rule:
 @dataclass(frozen=True, slots=True)
 class LinkRules:
     selector: str = "a[href]"
-    include: re.Pattern[str] | None = None
-    exclude: tuple[re.Pattern[str], ...] = ()
+    include: UserRegex | None = None
+    exclude: tuple[UserRegex, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +89,10 @@ class Config:
     timeout: float = 30.0
     max_bytes: int = 10 * 1024 * 1024
     per_host: int = 2
+    max_content: int = DEFAULT_MAX_CONTENT
+    max_tags: int = DEFAULT_MAX_TAGS
+    max_new_tags: int = DEFAULT_MAX_NEW_TAGS
+    parse_budget: float = 2.0  # seconds of CPU a page may take to parse before it is skipped
 
 
 def parse_duration(value: object) -> float:
@@ -99,6 +111,8 @@ def parse_duration(value: object) -> float:
         raise ValueError(f"expected a duration like '15m', not {type(value).__name__}")
     if not seconds > 0:  # also refuses NaN
         raise ValueError(f"duration must be positive, got {value!r}")
+    if seconds < MIN_DURATION:
+        raise ValueError(f"duration {value!r} is shorter than a second")
     if seconds > MAX_DURATION:
         raise ValueError(f"duration {value!r} is longer than a year")
     return seconds
@@ -182,12 +196,15 @@ def config_from_dict(raw: Mapping[str, Any], file: Path) -> Config:
         public_url += "/"
     user_agent = _user_agent(top, DEFAULT_USER_AGENT) or DEFAULT_USER_AGENT
     timeout = _duration(top, "timeout", 30.0)
-    max_bytes = top.get("max_bytes", int, 10 * 1024 * 1024)
-    if max_bytes < 1024:
-        raise top.error("max_bytes", "must be at least 1024")
-    per_host = top.get("per_host", int, 2)
-    if not 1 <= per_host <= 8:
-        raise top.error("per_host", "must be between 1 and 8")
+    max_bytes = _bounded(top, "max_bytes", 10 * 1024 * 1024, 1024, MAX_BYTES_LIMIT)
+    per_host = _bounded(top, "per_host", 2, 1, 8)
+    max_content = _bounded(top, "max_content", DEFAULT_MAX_CONTENT, 1024, MAX_BYTES_LIMIT)
+    max_tags = _bounded(top, "max_tags", DEFAULT_MAX_TAGS, 0, 1000)
+    max_new_tags = _bounded(top, "max_new_tags", DEFAULT_MAX_NEW_TAGS, 0, 100_000)
+    parse_budget = _duration(top, "parse_budget", 2.0)
+    if parse_budget > 600:
+        raise top.error("parse_budget", "must be at most 10 minutes")
+    _check_out_dir(top, out_dir, state, file)
     sites_table = top.sub("sites")
     sites = {key: _site(sites_table.sub(key), key) for key in sites_table.table}
     sites_table.seen.update(sites)
@@ -195,7 +212,30 @@ def config_from_dict(raw: Mapping[str, Any], file: Path) -> Config:
         raise top.error("sites", "no site configured (add a [sites.NAME] table)")
     top.finish()
     return Config(file, out_dir, state, public_url, user_agent, sites, timeout, max_bytes,
-                  per_host)
+                  per_host, max_content, max_tags, max_new_tags, parse_budget)
+
+
+def _bounded(r: _Reader, name: str, default: int, low: int, high: int) -> int:
+    value: int = r.get(name, int, default)
+    if not low <= value <= high:
+        raise r.error(name, f"must be between {low:,} and {high:,}, got {value:,}")
+    return value
+
+
+def _check_out_dir(r: _Reader, out_dir: Path, state: Path, file: Path) -> None:
+    """out_dir is served to anyone: it must not hold the state file, its lock or the config
+    (out_dir = "." would serve them), nor be the root of the filesystem."""
+    served = out_dir.resolve()
+    if served == Path(served.anchor):
+        raise r.error("out_dir", f"{out_dir} is the root of the filesystem: everything in it "
+                                 "would be served")
+    private = {"the state file": state, "the lock file": state.with_name(state.name + ".lock"),
+               "the config file": file}
+    for what, path in private.items():
+        where = path.resolve()
+        if where == served or served in where.parents:
+            raise r.error("out_dir", f"{out_dir} holds {what} ({path}), which would be served to "
+                                     "anyone: choose a folder of its own, e.g. out_dir = \"feeds\"")
 
 
 SITE_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -297,15 +337,15 @@ def _links(r: _Reader) -> LinkRules:
     return LinkRules(selector, include, tuple(p for p in exclude if p is not None))
 
 
-def _regex(r: _Reader, name: str, pattern: object) -> re.Pattern[str] | None:
+def _regex(r: _Reader, name: str, pattern: object) -> UserRegex | None:
     if pattern is None:
         return None
     if not isinstance(pattern, str):
         raise r.error(name, f"expected a regex string, got {pattern!r}")
     try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise r.error(name, f"bad regex {pattern!r}: {exc}") from None
+        return compile_user_regex(pattern)
+    except ValueError as exc:
+        raise r.error(name, str(exc)) from None
 
 
 def _article(r: _Reader) -> tuple[dict[str, Rule], tuple[str, ...]]:

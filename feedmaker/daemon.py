@@ -12,19 +12,24 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sqlite3
 from collections.abc import Callable
 
 from .build import prepare_out_dir
 from .config import Config
-from .errors import OutputError
+from .errors import OutputError, StoreError
 from .health import Health, Metrics
+from .integrity import check_state, damaged
 from .lock import StateLock
+from .output import make_dirs
 from .schedule import Scheduler
 from .serve import create_app, listen, make_server, serve_until
 from .store import Store
+from .workers import ParserPool
 
 log = logging.getLogger("feedmaker.run")
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+INTEGRITY_EVERY = 24 * 3600.0  # seconds between checks of the state file (PRAGMA quick_check)
 
 
 async def run_daemon(config: Config, host: str = "127.0.0.1", port: int = 8080, *,
@@ -36,24 +41,32 @@ async def run_daemon(config: Config, host: str = "127.0.0.1", port: int = 8080, 
     stop = stop or asyncio.Event()
     with StateLock(config.state, daemon=True):
         prepare_out_dir(config)
-        with contextlib.closing(listen(host, port)) as sock, Store(config.state) as store:
+        problem = await _integrity(config)
+        with contextlib.closing(listen(host, port)) as sock, Store(config.state) as store, \
+                contextlib.closing(ParserPool(budget=config.parse_budget)) as parsers:
             health = Health.from_store(config.sites, store)
+            health.state_problem = problem
             metrics = Metrics(config.sites)
+            metrics.watch_out_dir(config.out_dir)
             for key, h in health.sites.items():  # staleness alerts must survive a restart
                 if h.last_success is not None:
                     metrics.last_success.labels(key).set(h.last_success.timestamp())
-            scheduler = Scheduler(config, store, health, metrics)
+            scheduler = Scheduler(config, store, health, metrics, parsers=parsers)
             server = make_server(create_app(config.out_dir, lambda: health, metrics),
                                  access_log=access_log)
             with _signals(stop.set):
-                await scheduler.start()
-                log.info("polling %d site(s); serving %s on http://%s:%d/", len(config.sites),
-                         config.out_dir, host, sock.getsockname()[1])
+                if problem is None:  # a damaged state file is served, not written into
+                    await scheduler.start()
+                log.info("polling %d site(s); serving %s on http://%s:%d/",
+                         0 if problem else len(config.sites), config.out_dir, host,
+                         sock.getsockname()[1])
                 serving = asyncio.create_task(serve_until(server, sock, stop))
                 stopped = asyncio.create_task(stop.wait())
+                checking = asyncio.create_task(_check_daily(config, health, scheduler))
                 await asyncio.wait({serving, stopped}, return_when=asyncio.FIRST_COMPLETED)
                 log.info("stopping")
                 stop.set()
+                checking.cancel()
                 await scheduler.stop(grace)
                 await serving  # raises what ended the server, if it ended on its own
     log.info("stopped")
@@ -65,21 +78,55 @@ async def serve_only(config: Config, host: str = "127.0.0.1", port: int = 8080, 
     run history that the builds leave in the state file."""
     stop = stop or asyncio.Event()
     try:
-        config.out_dir.mkdir(parents=True, exist_ok=True)
+        make_dirs(config.out_dir)
     except OSError as exc:
         raise OutputError(f"out_dir {config.out_dir} cannot be created: {exc}") from exc
-    server = make_server(create_app(config.out_dir, lambda: _stored_health(config)),
+    metrics = Metrics(config.sites)
+    metrics.watch_out_dir(config.out_dir)
+    checked = Health(config.sites, await _integrity(config))
+    server = make_server(create_app(config.out_dir,
+                                    lambda: _stored_health(config, checked.state_problem), metrics),
                          access_log=access_log)
     with contextlib.closing(listen(host, port)) as sock, _signals(stop.set):
         log.info("serving %s on http://%s:%d/", config.out_dir, host, sock.getsockname()[1])
-        await serve_until(server, sock, stop)
+        checking = asyncio.create_task(_check_daily(config, checked, None))
+        try:
+            await serve_until(server, sock, stop)
+        finally:
+            checking.cancel()
 
 
-def _stored_health(config: Config) -> Health:
+async def _integrity(config: Config) -> str | None:
+    """quick_check in a thread (it reads the whole file); the problem, with how to recover."""
+    problem = await asyncio.to_thread(check_state, config.state)
+    if problem is None:
+        return None
+    log.error("the state file is unusable, polling is off: %s", damaged(problem, config.state))
+    return damaged(problem, config.state)
+
+
+async def _check_daily(config: Config, health: Health, scheduler: Scheduler | None) -> None:
+    """Check the state file again every day; on damage, stop polling and report it."""
+    while health.state_problem is None:
+        await asyncio.sleep(INTEGRITY_EVERY)
+        health.state_problem = await _integrity(config)
+        if health.state_problem is not None and scheduler is not None:
+            scheduler.pause()
+
+
+def _stored_health(config: Config, problem: str | None) -> Health:
+    """/healthz for `serve`: the run history the builds left, read without writing anything; a
+    state file that cannot be read is a 503 with the reason, and the feeds are still served."""
+    if problem is not None:
+        return Health(config.sites, problem)
     if not config.state.exists():  # nothing built yet; do not create a state file just to read
         return Health(config.sites)
-    with Store(config.state) as store:
-        return Health.from_store(config.sites, store)
+    try:
+        with Store(config.state, readonly=True) as store:
+            return Health.from_store(config.sites, store)
+    except (StoreError, sqlite3.Error) as exc:
+        message = str(exc) if isinstance(exc, StoreError) else f"{config.state}: {exc}"
+        return Health(config.sites, damaged(message, config.state))
 
 
 class _signals:

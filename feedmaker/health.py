@@ -4,9 +4,12 @@ the Prometheus metrics, in a registry of their own so that several apps can live
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
@@ -41,8 +44,11 @@ class SiteHealth:
 class Health:
     """Per-site status, kept in memory and seeded from the state file's run history."""
 
-    def __init__(self, sites: Iterable[str]) -> None:
+    def __init__(self, sites: Iterable[str], state_problem: str | None = None) -> None:
         self.sites = {key: SiteHealth(key) for key in sites}
+        # The state file cannot be used (damaged, newer, unreadable): unhealthy whatever the
+        # sites say, with the reason and how to recover.
+        self.state_problem = state_problem
 
     @classmethod
     def from_store(cls, sites: Iterable[str], store: Store) -> Health:
@@ -71,11 +77,14 @@ class Health:
 
     @property
     def healthy(self) -> bool:
-        """False only when every site's last run failed or was blocked."""
+        """False when the state file is unusable, or every site's last run failed or was blocked."""
+        if self.state_problem:
+            return False
         return not self.sites or not all(h.state in FAILED for h in self.sites.values())
 
     def as_json(self) -> dict[str, Any]:
         return {"status": "ok" if self.healthy else "failing",
+                "state_file": self.state_problem or "ok",
                 "sites": {k: h.as_json() for k, h in self.sites.items()}}
 
 
@@ -98,9 +107,22 @@ class Metrics:
                                   registry=r)
         self.duration = Gauge("feedmaker_last_run_duration_seconds", "How long the last poll took",
                               ["site"], registry=r)
+        self.out_dir_bytes = Gauge("feedmaker_out_dir_bytes", "Bytes of the files in the served "
+                                   "directory (measured at most once a minute)", registry=r)
         for site in sites:  # every site shows from the start, with zeros
             for family in (self.runs, self.new_articles, self.feeds_written):
                 family.labels(site)
+
+    def watch_out_dir(self, out_dir: Path, every: float = 60.0) -> None:
+        """Report out_dir's size: what the feeds cost on disk (see the limits in README)."""
+        cache: list[float] = [0.0, -every]
+
+        def size() -> float:
+            if time.monotonic() - cache[1] >= every:
+                cache[:] = [float(dir_bytes(out_dir)), time.monotonic()]
+            return cache[0]
+
+        self.out_dir_bytes.set_function(size)
 
     def observe(self, result: SiteResult, statuses: Mapping[int, int]) -> None:
         site = result.site
@@ -114,3 +136,23 @@ class Metrics:
         self.duration.labels(site).set(result.duration)
         if result.ok:
             self.last_success.labels(site).set_to_current_time()
+
+
+def dir_bytes(root: Path) -> int:
+    """The bytes of every regular file under `root` (symbolic links not followed)."""
+    total = 0
+    stack = [str(root)]
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                elif entry.is_file(follow_symlinks=False):
+                    total += entry.stat(follow_symlinks=False).st_size
+            except OSError:
+                continue
+    return total

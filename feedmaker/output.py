@@ -6,6 +6,7 @@ import contextlib
 import functools
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
 from .errors import OutputError
@@ -46,12 +47,34 @@ def write_if_changed(out_dir: Path, relative: str, data: bytes) -> bool:
         return batch.write(relative, data)
 
 
+DIR_MODE, FILE_MODE = 0o755, 0o644  # served to anyone, written by us alone, whatever the umask
+SYNC_THREADS = 8
+
+
+def make_dirs(path: Path) -> None:
+    """mkdir -p with every folder it creates 0755 (Path.mkdir would give 0777 under umask 000)."""
+    missing: list[Path] = []
+    while not path.is_dir():
+        missing.append(path)
+        if path.parent == path:
+            break
+        path = path.parent
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, DIR_MODE)
+        except FileExistsError:
+            if not folder.is_dir():
+                raise
+            continue
+        os.chmod(folder, DIR_MODE)  # mkdir's mode is masked by the umask, which may be stricter
+
+
 class Batch:
     """Many atomic writes made durable together: each changed file goes to a temporary name,
-    then one filesystem sync, then the renames. Same guarantees as `write_if_changed` (readers
-    see old or new files, never partial ones), but one sync instead of an fsync per file: a
-    full rebuild writes 6,000 files. Use as a context manager: on an error nothing is renamed
-    and the temporary files are removed."""
+    they are all fsynced (in parallel), then renamed, then their folders fsynced. Readers see old or
+    new files, never partial ones, and a power cut after `commit` loses nothing. (It used to be
+    one os.sync(), which flushes every disk of the machine, on the event loop.) Use as a context
+    manager: on an error nothing is renamed and the temporary files are removed."""
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
@@ -71,11 +94,11 @@ class Batch:
         tmp = None
         try:
             if target.parent not in self._made:
-                target.parent.mkdir(parents=True, exist_ok=True)
+                make_dirs(target.parent)
                 self._made.add(target.parent)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
-                os.fchmod(fh.fileno(), 0o644)  # served files are world-readable, as before
+                os.fchmod(fh.fileno(), FILE_MODE)  # served files are world-readable
                 fh.write(data)
         except OSError as exc:
             if tmp is not None:
@@ -90,7 +113,7 @@ class Batch:
             return
         done = 0
         try:
-            os.sync()  # the data of every staged file is on disk before any rename
+            _fsync_all([Path(tmp) for tmp, _ in self._staged], os.O_RDONLY)  # before any rename
             for tmp, target in self._staged:
                 os.replace(tmp, target)
                 done += 1
@@ -98,7 +121,12 @@ class Batch:
             del self._staged[:done]  # renamed already: nothing left to clean up
             self.discard()
             raise OutputError(f"cannot write into {self.out_dir}: {exc}") from exc
+        folders = {target.parent for _, target in self._staged}
         self._staged.clear()
+        try:
+            _fsync_all(sorted(folders), os.O_RDONLY | os.O_DIRECTORY)  # the renames themselves
+        except OSError as exc:
+            raise OutputError(f"cannot sync {self.out_dir}: {exc}") from exc
 
     def discard(self) -> None:
         for tmp, _ in self._staged:
@@ -115,6 +143,26 @@ class Batch:
             self.commit()
         else:
             self.discard()
+
+
+def _fsync(path: Path, flags: int) -> None:
+    fd = os.open(path, flags)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_all(paths: list[Path], flags: int) -> None:
+    """fsync every path, SYNC_THREADS at a time: the disk takes concurrent syncs together, and
+    2,000 files took 0.2-0.6 s this way against 2.1-4.3 s one after the other (this VM)."""
+    if len(paths) <= 1:
+        for path in paths:
+            _fsync(path, flags)
+        return
+    with ThreadPoolExecutor(min(SYNC_THREADS, len(paths))) as pool:
+        for _ in pool.map(lambda p: _fsync(p, flags), paths):
+            pass
 
 
 def remove_stale_temps(out_dir: Path) -> int:

@@ -16,16 +16,18 @@ from datetime import UTC, datetime
 from .config import Config, SiteConfig
 from .errors import BlockedError, FeedmakerError, FetchError, OutputError, RobotsDenied
 from .fetch import Fetcher
-from .links import FALLBACK, Link, Listing, parse_listing
+from .limits import TagBudget, cap_article
+from .links import FALLBACK, Link, Listing
 from .model import Article
-from .parse import parse_article
-from .publish import publish_site
 from .rulehealth import RuleHealth
 from .slug import assign_slugs
-from .store import RunRecord, Store
+from .store import RunRecord, Store, tag_key
+from .workers import INLINE, Parsers
+from .writer import publish_site_off_loop
 
 log = logging.getLogger("feedmaker")
 MANY_FAILED = 3  # this many new articles all failing make the run fail, not just skip them
+LANES = 16  # articles in flight per poll: enough to keep the host's request slots and the parser busy
 Clock = Callable[[], datetime]
 
 
@@ -43,6 +45,7 @@ class SiteResult:
     feeds_written: int = 0
     requests: int = 0
     skipped: int = 0  # robots.txt-disallowed articles
+    capped: int = 0  # articles cut to the content or tag limits
     not_modified: int = 0  # section pages answered 304
     problems: list[str] = field(default_factory=list)  # site or section trouble: the run failed
     # Articles that could not be fetched or parsed: reported and retried next run, but a dead
@@ -82,7 +85,10 @@ Progress = Callable[[str, int], None]  # (what happened, how many) for progress 
 
 
 async def poll_site(site: SiteConfig, config: Config, store: Store, fetcher: Fetcher, *,
-                    clock: Clock = utcnow, progress: Progress | None = None) -> SiteResult:
+                    clock: Clock = utcnow, progress: Progress | None = None,
+                    parsers: Parsers = INLINE) -> SiteResult:
+    """`parsers` is where pages are parsed: a ParserPool (worker processes, a time budget per
+    page) in the daemon and in builds; in this thread by default."""
     started = time.monotonic()
     before = fetcher.stats.requests
     result = SiteResult(site.key, clock(), health=RuleHealth.of(store.rule_health(site.key)))
@@ -90,7 +96,7 @@ async def poll_site(site: SiteConfig, config: Config, store: Store, fetcher: Fet
     validators: dict[str, tuple[str | None, str | None]] = {}
     listed: dict[str, _Listed] = {}
     pages = await asyncio.gather(*(
-        _read_section(site, title, url, store, fetcher, result, validators)
+        _read_section(site, title, url, store, fetcher, parsers, result, validators)
         for title, url in site.sections.items()))
     for title, links in zip(site.sections, pages, strict=True):
         for link in links:
@@ -103,21 +109,46 @@ async def poll_site(site: SiteConfig, config: Config, store: Store, fetcher: Fet
     todo = _to_fetch(site, store, listed, dirty, clock())
     if progress:
         progress("articles", len(todo))
+    budget = TagBudget(config.max_new_tags, lambda keys: store.known_tags(site.key, keys), tag_key)
+
+    def admit(article: Article) -> Article:
+        """The article within the limits: content and tags per article, new tags per poll."""
+        article, notes = cap_article(article, config.max_content, config.max_tags)
+        capped = budget.apply(article)
+        if capped is not article:
+            notes.append(f"new tags over this poll's limit of {config.max_new_tags} left off")
+        if notes:
+            result.capped += 1
+            log.info("%s: %s: %s", site.key, article.url, "; ".join(notes))
+        return capped
+
+    waiting = list(reversed(todo))
+    failures: list[BaseException] = []
+
+    async def lane() -> None:
+        while waiting:
+            url = waiting.pop()
+            try:
+                await _fetch_article(site, store, fetcher, parsers, admit, url, listed[url],
+                                     result, dirty, clock, progress)
+            except Exception as exc:
+                failures.append(exc)
+
     with store.grouped():
-        # Every task runs to its end before the group commits, even if one raises: a task
-        # left running would save after the commit, and fetch after the fetcher is closed.
-        outcomes = await asyncio.gather(*(
-            _fetch_article(site, store, fetcher, url, listed[url], result, dirty, clock, progress)
-            for url in todo), return_exceptions=True)
-    for outcome in outcomes:
-        if isinstance(outcome, BaseException):
-            raise outcome
+        # A few lanes take the articles in turn, rather than a task per article: starting
+        # 1,000 tasks at once ran their first steps in one turn of the event loop, ~0.1 s in
+        # which /healthz could not answer. Fetching is limited per host anyway.
+        # Every lane runs to its end before the group commits, even if an article raises: a
+        # task left running would save after the commit, and fetch after the fetcher is closed.
+        await asyncio.gather(*(lane() for _ in range(min(LANES, len(todo)))))
+    if failures:
+        raise failures[0]
     failed = len(result.article_errors)
     if failed >= MANY_FAILED and failed == len(todo):
         # Not a few dead links: every article page fails, so the site is in trouble.
         result.problems.append(f"all {failed} article pages failed, e.g. {result.article_errors[0]}")
     try:
-        result.feeds_written = publish_site(site, config, store, dirty, slugs)
+        result.feeds_written = await publish_site_off_loop(site, config, store, dirty, slugs)
     except (OutputError, OSError) as exc:
         result.problems.append(f"writing feeds: {exc}")
     # Validators are saved only now, with the listed articles stored or, for those that failed,
@@ -132,8 +163,8 @@ async def poll_site(site: SiteConfig, config: Config, store: Store, fetcher: Fet
 
 
 async def _read_section(site: SiteConfig, title: str, url: str, store: Store, fetcher: Fetcher,
-                        result: SiteResult, validators: dict[str, tuple[str | None, str | None]],
-                        ) -> list[Link]:
+                        parsers: Parsers, result: SiteResult,
+                        validators: dict[str, tuple[str | None, str | None]]) -> list[Link]:
     links: list[Link] = []
     page_url: str | None = url
     fell_back = False  # the rules stopped matching: later pages use the automatic picks too
@@ -162,9 +193,10 @@ async def _read_section(site: SiteConfig, title: str, url: str, store: Store, fe
             result.not_modified += 1
             return []
         try:
-            listing = parse_listing(page.html, page.url, url, site.links, site.host)
-        except Exception as exc:  # odd markup costs this section, not the site
-            result.problems.append(f"section {title!r}: cannot parse {page_url}: {exc!r}")
+            listing = await parsers.listing(page.html, page.url, url, site.links, site.host)
+        except Exception as exc:  # odd markup, or a page over its time budget: this section only
+            what = str(exc) if isinstance(exc, FeedmakerError) else f"cannot parse {page_url}: {exc!r}"
+            result.problems.append(f"section {title!r}: {what}")
             return links
         if number == 0:
             if not listing.links and listing.fallback and result.health.worked_before(title):
@@ -216,13 +248,14 @@ def _to_fetch(site: SiteConfig, store: Store, listed: dict[str, _Listed], dirty:
     return todo
 
 
-async def _fetch_article(site: SiteConfig, store: Store, fetcher: Fetcher, url: str,
-                         listed: _Listed, result: SiteResult, dirty: set[str], clock: Clock,
+async def _fetch_article(site: SiteConfig, store: Store, fetcher: Fetcher, parsers: Parsers,
+                         admit: Callable[[Article], Article], url: str, listed: _Listed,
+                         result: SiteResult, dirty: set[str], clock: Clock,
                          progress: Progress | None) -> None:
     try:
         page = await fetcher.get(url, allowed_hosts=site.allowed_hosts)
-        parsed = parse_article(page.html, page.url, site)
-        article: Article = parsed.article
+        parsed = await parsers.article(page.html, page.url, site)
+        article = admit(parsed.article)
         saved = store.save_article(site.key, article, aliases=[url], sections=listed.sections,
                                    listed_title=listed.title, now=clock())
     except RobotsDenied:

@@ -2,7 +2,8 @@
 after failures, Retry-After honoured; a slow or failing site never delays the others.
 
 The Store is a sqlite3 connection: it is used only from the event loop's thread (every job is a
-coroutine run in that loop), never from a worker thread.
+coroutine run in that loop), never from a worker thread; feed writing runs in a thread over a
+read-only connection of its own (`writer`), and parsing in worker processes (`workers`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -20,12 +22,14 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from .build import make_fetcher
 from .config import Config
-from .errors import OutputError
+from .errors import OutputError, StoreError
 from .fetch import Fetcher, HostSlots
 from .health import Health, Metrics
+from .integrity import sqlite_problem
 from .pipeline import Clock, SiteResult, poll_site, utcnow
-from .publish import publish_index
 from .store import Store
+from .workers import INLINE, Parsers
+from .writer import publish_index_off_loop
 
 log = logging.getLogger("feedmaker.run")
 
@@ -57,8 +61,9 @@ class Scheduler:
 
     def __init__(self, config: Config, store: Store, health: Health, metrics: Metrics, *,
                  clock: Clock = utcnow, fetcher_factory: Callable[[str], Fetcher] | None = None,
-                 ) -> None:
+                 parsers: Parsers = INLINE) -> None:
         self.config, self.store, self.health, self.metrics = config, store, health, metrics
+        self.parsers = parsers
         self.clock = clock
         slots = HostSlots(config.per_host)  # sites on one host share its limit
         self._make_fetcher = fetcher_factory or (
@@ -90,6 +95,11 @@ class Scheduler:
                 args=[key], id=key, name=f"poll {key}", next_run_time=first)
             h.next_run = first
         self._apscheduler.start()
+
+    def pause(self) -> None:
+        """No further polls (the state file is damaged); running ones finish."""
+        if self._apscheduler.running:
+            self._apscheduler.pause()
 
     async def stop(self, grace: float = 5.0) -> None:
         """Take no new runs; give running polls `grace` seconds to finish (their files are
@@ -123,7 +133,14 @@ class Scheduler:
         fetcher = await self._fetcher(key)
         before = Counter(fetcher.stats.by_status)
         try:
-            result = await poll_site(site, self.config, self.store, fetcher, clock=self.clock)
+            result = await poll_site(site, self.config, self.store, fetcher, clock=self.clock,
+                                     parsers=self.parsers)
+        except (sqlite3.Error, StoreError) as exc:  # a full disk, say: one line, no traceback
+            problem = sqlite_problem(self.config.state, exc) if isinstance(exc, sqlite3.Error) \
+                else str(exc)
+            log.error("%s: %s", key, problem)
+            result = SiteResult(key, self.clock())
+            result.problems.append(problem)
         except Exception as exc:  # a bug met on one site is that site's failure, not the daemon's
             log.exception("%s: poll failed", key)
             result = SiteResult(key, self.clock())
@@ -133,7 +150,7 @@ class Scheduler:
         self.metrics.observe(result, {s: n for s, n in statuses.items() if n})
         h = self.health.record(result.record(self.clock()), self.store.article_count(key))
         try:
-            publish_index(self.config, self.store, self.health.states())
+            await publish_index_off_loop(self.config, self.store, self.health.states())
         except (OutputError, OSError) as exc:
             log.error("writing the index: %s", exc)
         delay = next_delay(site.interval, h.failures, result.retry_after)

@@ -1,5 +1,11 @@
 """Serving out_dir over HTTP (starlette + uvicorn): feeds with their right types, validators and
 304s, gzip on request; /healthz and /metrics. Nothing outside out_dir, no listings, no dot-files.
+
+Exposed to anyone: a connection must send its whole request head within HEAD_TIMEOUT seconds
+(uvicorn has only a keep-alive timeout, which any byte resets, so 1,100 connections sending
+nothing, or half a request line, held the process's 1,024 file descriptors for minutes), at
+most MAX_CONNECTIONS are served at once (the next requests get 503), and every response says
+nosniff; HTML pages carry a Content-Security-Policy.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from collections.abc import Callable, Iterator
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 
+import h11
 import uvicorn
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
@@ -23,6 +30,8 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from .errors import FeedmakerError
 from .health import Health, Metrics
@@ -39,6 +48,11 @@ TYPES = {
 }
 # Readers poll often; a minute of caching is harmless and every revalidation is a cheap 304.
 CACHE_CONTROL = "public, max-age=60"
+HEAD_TIMEOUT = 5.0  # seconds for a connection to send a complete request head
+MAX_CONNECTIONS = 1000  # served at once; with LimitNOFILE=65536 in the unit, far from the limit
+# index.html has inline styles and nothing else: no script, frame, form or remote resource.
+CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; "
+       "form-action 'none'; frame-ancestors 'none'")
 
 
 def resolve(root: Path, url_path: str) -> Path | None:
@@ -102,8 +116,9 @@ def create_app(out_dir: Path, health: Callable[[], Health], metrics: Metrics | N
         # Weak: the gzip and identity forms of a file share it. Files are rewritten only when
         # their bytes change, so mtime and size are as good as a hash and cost nothing.
         etag = f'W/"{st.st_mtime_ns:x}-{st.st_size:x}"'
+        # Vary on the 304 too: it stands for the 200, whose bytes depend on Accept-Encoding.
         headers = {"ETag": etag, "Last-Modified": formatdate(st.st_mtime, usegmt=True),
-                   "Cache-Control": CACHE_CONTROL}
+                   "Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding"}
         if _not_modified(request, etag, st.st_mtime):
             return Response(status_code=304, headers=headers)
         media = TYPES.get(path.suffix.lower(), "application/octet-stream")
@@ -115,13 +130,42 @@ def create_app(out_dir: Path, health: Callable[[], Health], metrics: Metrics | N
                             headers={"Cache-Control": "no-store"})
 
     async def metrics_(request: Request) -> Response:
-        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+        # In a thread: measuring out_dir walks its folders.
+        body = await run_in_threadpool(generate_latest, metrics.registry)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     return Starlette(routes=[
         Route("/healthz", healthz, methods=["GET", "HEAD"]),
         Route("/metrics", metrics_, methods=["GET", "HEAD"]),
         Route("/{path:path}", files, methods=["GET", "HEAD"]),
-    ], middleware=[Middleware(GZipMiddleware, minimum_size=500)])
+    ], middleware=[Middleware(_SecurityHeaders), Middleware(GZipMiddleware, minimum_size=500)])
+
+
+class _SecurityHeaders:
+    """nosniff on every response, the CSP on HTML ones, and one Vary (gzip adds its own)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def start(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"vary"]
+                vary = [v for k, v in message.get("headers", []) if k.lower() == b"vary"]
+                tokens = dict.fromkeys(t.strip() for v in vary for t in v.split(b","))
+                if tokens:
+                    headers.append((b"vary", b", ".join(tokens)))
+                headers.append((b"x-content-type-options", b"nosniff"))
+                if any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers):
+                    headers.append((b"content-security-policy", CSP.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, start)
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -132,7 +176,7 @@ def listen(host: str, port: int) -> socket.socket:
         sock = socket.socket(family, kind, proto)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
-        sock.listen(128)
+        sock.listen(1024)
     except OSError as exc:
         raise FeedmakerError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
     sock.setblocking(False)
@@ -147,9 +191,44 @@ class Server(uvicorn.Server):
         yield
 
 
+class HeadTimeoutProtocol(H11Protocol):
+    """uvicorn's h11 protocol, plus a deadline for the request head: HEAD_TIMEOUT seconds from
+    the connection (or from the end of the last response on a kept-alive one) to a complete
+    request line and headers, however the bytes trickle in. Past it the connection is closed."""
+
+    head_timeout = HEAD_TIMEOUT
+    _head_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm_head_timer()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._arm_head_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+        super().connection_lost(exc)
+
+    def _arm_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+        self._head_timer = self.loop.call_later(self.head_timeout, self._head_expired)
+
+    def _head_expired(self) -> None:
+        self._head_timer = None
+        # IDLE: h11 has not seen a whole request head since the timer was armed.
+        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            self.transport.close()
+
+
 def make_server(app: Starlette, *, access_log: bool = False) -> Server:
     config = uvicorn.Config(app, log_config=None, access_log=access_log, lifespan="off",
-                            timeout_graceful_shutdown=2, server_header=False)
+                            timeout_graceful_shutdown=2, server_header=False,
+                            http=HeadTimeoutProtocol, limit_concurrency=MAX_CONNECTIONS,
+                            backlog=1024)
     return Server(config)
 
 

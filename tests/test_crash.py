@@ -114,7 +114,7 @@ def _build(config: Path) -> Any:
     return asyncio.run(build(load_config(config)))
 
 
-@pytest.mark.parametrize("where", ["replace", "sync"])
+@pytest.mark.parametrize("where", ["replace", "fsync"])
 def test_full_disk_during_a_write_keeps_the_old_feeds(site: SampleSite, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch,
                                                       where: str) -> None:

@@ -6,6 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from deadline import deadline
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.provisional import urls as http_urls
@@ -220,3 +221,18 @@ def test_absolute_shortcuts_agree_with_urljoin(href: str, base: str) -> None:
         assert absolute(href, base) == fast
     finally:
         urls._PLAIN_PATH, urls._PLAIN_ABSOLUTE = saved  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("link", [
+    "http://" + "a" * 100_000 + "?",  # fails at its very end: the old host pattern retried every split
+    "http://" + "a." * 50_000 + "?",
+    "http://a:" + "1" * 100_000 + "?",
+    "http://a/" + "a/" * 50_000 + "?",
+    "/" + "a" * 100_000 + "?",
+])
+def test_absolute_is_linear_on_long_links(link: str) -> None:
+    """A 16,000-character 'http://aaa…?' link cost 20 s (quadratic); 100,000 would take minutes.
+    Linear, it is a few milliseconds: the watchdog is 10 s."""
+    with deadline(10, "urls.absolute on a 100,000-character link"):
+        result = absolute(link, "http://example.com/")
+    assert result is None or result.startswith(("http://", "https://"))
