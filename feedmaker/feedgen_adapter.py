@@ -189,6 +189,10 @@ def _new_root(fmt: str) -> tuple[etree._Element, etree._Element]:
 
 
 _roots = threading.local()  # one empty root per format and thread, reused entry after entry
+# feedgen formats RSS dates by switching the whole process's locale to "C" and back
+# (util.formatRFC2822): two threads doing it at once can leave the other's setting behind.
+# Feeds are written off the event loop, several sites at a time, so RSS building is serialized.
+_RSS_LOCALE = threading.Lock()
 
 
 def entry_bytes(fmt: str, a: Article, categories: Sequence[str], published: datetime,
@@ -199,7 +203,11 @@ def entry_bytes(fmt: str, a: Article, categories: Sequence[str], published: date
         found = _new_root(fmt)
         setattr(_roots, fmt, found)
     root, parent = found
-    element = fe.atom_entry() if fmt == "atom" else fe.rss_entry()
+    if fmt == "atom":
+        element = fe.atom_entry()
+    else:
+        with _RSS_LOCALE:
+            element = fe.rss_entry()
     parent.append(element)
     try:
         data: bytes = etree.tostring(root, pretty_print=True, encoding="UTF-8")
@@ -236,7 +244,10 @@ def _generator(fmt: str, head: Head) -> FeedGenerator:
 
 
 def _serialize(fmt: str, fg: FeedGenerator) -> bytes:
-    data: Any = fg.atom_str(pretty=True) if fmt == "atom" else fg.rss_str(pretty=True)
+    if fmt == "atom":
+        return bytes(fg.atom_str(pretty=True))
+    with _RSS_LOCALE:
+        data: Any = fg.rss_str(pretty=True)
     return bytes(data)
 
 

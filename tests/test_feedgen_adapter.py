@@ -275,3 +275,40 @@ def test_sample_site_opml_lists_pages_and_survives_an_ampersand_tag(site: Sample
     assert tag.get("htmlUrl") == site.url
     data = json.loads((out / "sample" / "all.json").read_text())
     assert data["items"]
+
+
+def test_rss_is_built_by_one_thread_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    # feedgen switches the process's locale to "C" around each RSS date and back: two threads
+    # doing that at once could leave one's setting behind. Count how many are inside at once.
+    import locale
+    import threading
+    import time
+
+    inside, most = [0], [0]
+    real = locale.setlocale
+    guard = threading.Lock()
+
+    def counting(category: int, value: str | None = None) -> str:
+        if value == "C":
+            with guard:
+                inside[0] += 1
+                most[0] = max(most[0], inside[0])
+            time.sleep(0.001)  # widen the window a race needs
+        elif value is not None:
+            with guard:
+                inside[0] -= 1
+        return real(category, value)
+
+    monkeypatch.setattr(locale, "setlocale", counting)
+
+    def work() -> None:
+        for i in range(30):
+            entry_bytes("rss", FULL.with_(url=f"http://example.com/n/{i}"), ["Security"], WHEN, WHEN)
+            feed_bytes("rss", _head("rss"), [])
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert most[0] == 1
