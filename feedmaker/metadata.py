@@ -82,7 +82,12 @@ def ld_title(m: PageMeta) -> str | None:
 
 
 def ld_body(m: PageMeta) -> str | None:
-    return _ld_text(m.ld.get("articleBody"))
+    """articleBody, one line per paragraph."""
+    raw = jsonld.first(m.ld.get("articleBody"), ("@value",), str)
+    if not raw:
+        return None
+    lines = [line for part in raw.splitlines() if (line := clean_text(part))]
+    return "\n".join(lines) or None
 
 
 def ld_description(m: PageMeta) -> str | None:

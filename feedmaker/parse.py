@@ -39,6 +39,8 @@ MAX_TAGS = 40
 MAX_AUTHORS = 20
 MAX_TITLE = 1000
 SUMMARY_CHARS = 400
+# The visible body must hold at least this share of JSON-LD's articleBody, or that wins.
+LD_BODY_SHARE = 0.5
 # Blocks that are never part of an article body, even inside a configured content selector.
 _JUNK_CSS = ("script, style, noscript, iframe, object, embed, form, button, nav, aside, template, "
              "svg, [role=navigation], [role=complementary], [aria-hidden=true]")
@@ -311,14 +313,15 @@ def _content(tree: LexborHTMLParser, meta: md.PageMeta, rule: Rule | None,
         if has_text(html):
             return html, f"selector {rule}"
     body = extract_body(tree)  # mutates the tree: every other field is already read
-    if body:
-        html = clean_html(body, url)
-        if has_text(html):
-            return html, HEURISTIC
+    html = clean_html(body, url) if body else ""
     text = md.ld_body(meta)
-    if text:
+    # JSON-LD's articleBody when the page shows no body, or much less than it: the visible
+    # text is then a teaser or a fragment between widgets the extractor could not join.
+    if text and (not has_text(html) or len(html_to_text(html)) < LD_BODY_SHARE * len(text)):
         paragraphs = "".join(f"<p>{_escape(p)}</p>" for p in text.split("\n") if p.strip())
         return clean_html(paragraphs, url), "JSON-LD"
+    if has_text(html):
+        return html, HEURISTIC
     return None, ""
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -285,7 +286,8 @@ YOAST = _ld('{"@context":"https://schema.org","@graph":['
          '"familyName":"Fink"}]}'), ARTICLE_BODY, "author", ["Anna Giulia Fink"]),
     # one JSON-LD string naming several people
     (_ld('{"@type":"NewsArticle","headline":"x","author":{"@type":"Person",'
-         '"name":"Ann Lee, Bo Park and Cy Diaz"}}'), ARTICLE_BODY, "author", ["Ann Lee", "Bo Park", "Cy Diaz"]),
+         '"name":"Ann Lee, Bo Park and Cy Diaz"}}'), ARTICLE_BODY, "author",
+     ["Ann Lee", "Bo Park", "Cy Diaz"]),
 ])
 def test_json_ld_kinds(head: str, body: str, field: str, expected: object) -> None:
     article = parse_article(_page(head, body), URL, _site()).article
@@ -316,7 +318,8 @@ SITE = '<meta property="og:site_name" content="Example News">'
     # a JSON-LD "headline" that no other source repeats (a description) loses to one that is
     (_ld('{"@type":"Article","headline":"matrix equal to its conjugate-transpose",'
          '"name":"Hermitian matrix"}') + "<title>Hermitian matrix - Wikipedia</title>",
-     "<h1>Hermitian matrix</h1>" + ARTICLE_BODY.replace("<h1>The headline</h1>", ""), URL, "Hermitian matrix"),
+     "<h1>Hermitian matrix</h1>" + ARTICLE_BODY.replace("<h1>The headline</h1>", ""), URL,
+     "Hermitian matrix"),
     # a site's logo in the first <h1>: the <h1> that the <title> repeats wins
     ("<title>Council votes on bike lanes | Example</title>",
      "<h1>Example</h1>" + ARTICLE_BODY.replace("The headline", "Council votes on bike lanes"), URL,
@@ -386,3 +389,14 @@ def test_published_kinds(head: str, body: str, lang: str, expected: str) -> None
     page = _page(head, body).replace("<html>", f'<html lang="{lang}">')
     published = parse_article(page, "https://news.example.com/world/some-story", _site()).article.published
     assert published is not None and published.isoformat() == expected
+
+
+def test_json_ld_article_body_beats_a_visible_teaser() -> None:
+    paragraphs = [f"Paragraph {i} of the whole story, with enough words to count as prose here."
+                  for i in range(12)]
+    body = json.dumps("\n".join(paragraphs))
+    head = _ld('{"@type":"NewsArticle","headline":"x","articleBody":' + body + "}")
+    teaser = "<article><h1>x</h1><p>" + paragraphs[0] + " " + paragraphs[1] + "</p></article>"
+    parsed = parse_article(_page(head, teaser), URL, _site())
+    assert parsed.sources["content"] == "JSON-LD"
+    assert all(f"<p>{p}</p>" in (parsed.article.content or "") for p in paragraphs)
