@@ -62,25 +62,7 @@ _META_NODES = ('meta[content], script[type="application/ld+json"], '
 
 
 _ld_text = jsonld.text
-_KEYWORD_SEPARATOR = re.compile(r"[,;|]")
-
-
-def split_keywords(value: Any) -> list[str]:
-    items = value if isinstance(value, list) else [value]
-    out: list[str] = []
-    for item in items:
-        if isinstance(item, dict):
-            item = item.get("name")
-        if isinstance(item, str):
-            out += [clean_text(k) for k in _KEYWORD_SEPARATOR.split(item)]
-    return [k for k in out if k]
-
-
 # --- JSON-LD ----------------------------------------------------------------------------------
-def ld_title(m: PageMeta) -> str | None:
-    return _ld_text(m.ld.get("headline") or m.ld.get("name"))
-
-
 def ld_body(m: PageMeta) -> str | None:
     """articleBody, one line per paragraph."""
     raw = jsonld.first(m.ld.get("articleBody"), ("@value",), str)
@@ -106,42 +88,7 @@ def ld_image(m: PageMeta) -> str | None:
     return jsonld.url(m.ld.get("image") or m.ld.get("thumbnailUrl"))
 
 
-def ld_tags(m: PageMeta) -> list[str] | None:
-    return split_keywords(m.ld.get("keywords")) or None
-
-
 # --- OpenGraph, article:, twitter:, Dublin Core and plain meta --------------------------------
-def og_title(m: PageMeta) -> str | None:
-    title = m.first("og:title", "twitter:title", "dc.title")
-    return strip_site_name(title, m) if title else None
-
-
-_SEPARATOR = re.compile(r"\s+[|–—·•»:-]\s+|\s*[|–—·•»]\s*")
-
-
-def strip_site_name(title: str, m: PageMeta) -> str:
-    """"Headline | Site" -> "Headline": titles from meta and <title> often carry the site's name
-    (og:site_name, the publisher), or more than the page's own <h1>."""
-    title = clean_text(title)
-    publisher = m.ld.get("publisher")
-    names = {clean_text(n).casefold() for n in (
-        m.first("og:site_name", "application-name", "apple-mobile-web-app-title"),
-        publisher.get("name") if isinstance(publisher, dict) else None) if isinstance(n, str) and n}
-    seps = list(_SEPARATOR.finditer(title))
-    if seps:
-        last, first = seps[-1], seps[0]
-        tail, head = title[last.end():].casefold(), title[:first.start()].casefold()
-        if tail and any(tail == n or tail in n or n in tail for n in names):
-            return title[:last.start()].strip() or title
-        if head and head in names:
-            return title[first.end():].strip() or title
-        h1 = m.tree.css_first("h1")
-        h1_text = clean_text(h1.text(separator=" ")) if h1 is not None else ""
-        if h1_text and title.startswith(h1_text) and _SEPARATOR.match(title, len(h1_text)):
-            return h1_text
-    return title
-
-
 def og_description(m: PageMeta) -> str | None:
     return m.first("og:description", "twitter:description", "description", "dc.description")
 
@@ -159,13 +106,6 @@ def og_modified(m: PageMeta) -> str | None:
 def og_image(m: PageMeta) -> str | None:
     return m.first("og:image:secure_url", "og:image", "og:image:url", "twitter:image",
                    "twitter:image:src")
-
-
-def og_tags(m: PageMeta) -> list[str] | None:
-    tags = [clean_text(t) for t in m.meta.get("article:tag", [])]
-    if not tags:
-        tags = split_keywords(m.first("news_keywords", "keywords", "sailthru.tags"))
-    return [t for t in tags if t] or None
 
 
 # --- microdata and markup heuristics -----------------------------------------------------------
@@ -275,24 +215,6 @@ def _in_teaser(node: LexborNode) -> bool:
     return False
 
 
-def h1_title(m: PageMeta) -> str | None:
-    node = m.tree.css_first("article h1, main h1, h1")
-    text = clean_text(node.text(separator=" ")) if node else ""
-    if text:
-        return text
-    node = m.tree.css_first("title")
-    return strip_site_name(node.text(), m) or None if node else None
-
-
-def rel_tags(m: PageMeta) -> list[str] | None:
-    tags = [clean_text(n.text(separator=" ")) for n in m.tree.css('a[rel~="tag"]')]
-    return list(dict.fromkeys(t for t in tags if t)) or None
-
-
-# Links to a tag/topic page, the commonest unmarked way of listing an article's tags.
-_TAG_HREF = re.compile(r"/(tags?|topics?|keywords?|subjects?|themen|schlagworte?)/[^/?#]+/?$", re.I)
-_TAG_LISTS = (".tags a, .tag-list a, .post-tags a, .entry-tags a, .article-tags a, .story-tags a, "
-              ".keywords a, .topics a")
 _FURNITURE = ("nav", "aside", "form")
 
 
@@ -315,25 +237,6 @@ def _inside(node: Any, tag: str) -> bool:
             return True
         cur = cur.parent
     return False
-
-
-def md_tags(m: PageMeta) -> list[str] | None:
-    """Microdata keywords, else the links of a tag list or to tag pages outside page furniture."""
-    node = m.tree.css_first('[itemprop="keywords"]:not(meta)')
-    if node is not None:
-        tags = split_keywords(node.attributes.get("content") or node.text(separator=", "))
-        if tags:
-            return tags
-    nodes = [n for n in m.tree.css(_TAG_LISTS) if not in_furniture(n)]
-    if not nodes:
-        nodes = [n for n in m.tree.css("a[href]")
-                 if _TAG_HREF.search(n.attributes.get("href") or "") and not in_furniture(n)]
-    tags = [clean_text(n.text(separator=" ")) for n in nodes]
-    return list(dict.fromkeys(t for t in tags if t and len(t) < 80)) or None
-
-
-def md_title(m: PageMeta) -> str | None:
-    return _node_text(m, '[itemprop="headline"]:not(meta)')
 
 
 def md_modified(m: PageMeta) -> str | None:

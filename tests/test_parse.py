@@ -400,3 +400,32 @@ def test_json_ld_article_body_beats_a_visible_teaser() -> None:
     parsed = parse_article(_page(head, teaser), URL, _site())
     assert parsed.sources["content"] == "JSON-LD"
     assert all(f"<p>{p}</p>" in (parsed.article.content or "") for p in paragraphs)
+
+
+@pytest.mark.parametrize(("head", "body", "expected"), [
+    # CMS internals among the keywords: typed labels, content ids, hosts, counters
+    (_ld('{"@type":"NewsArticle","headline":"x","keywords":["8ae9ab2d-fe1b-4230-acb8-a59b52877682",'
+         '"Category: Travel","NLP Entity Tokens: Jasper","example.com","(1)","Jasper park"]}'),
+     ARTICLE_BODY, ["Jasper park"]),
+    # one article:tag holding a comma-separated list
+    ('<meta property="article:tag" content="Spain,Europe,World news">', ARTICLE_BODY,
+     ["Spain", "Europe", "World news"]),
+    # CJK keywords joined by spaces
+    ('<meta name="keywords" content="深空探测 探月工程 太空">', ARTICLE_BODY, ["深空探测", "探月工程", "太空"]),
+    # the author's name is a byline link, not a subject
+    ('<meta name="author" content="Victoria O’Regan">'
+     '<meta name="keywords" content="ICJ, Israel, Victoria O’Regan">', ARTICLE_BODY, ["ICJ", "Israel"]),
+    # typed tag ids
+    (_ld('{"@type":"NewsArticle","headline":"x","keywords":["sections/sverige","topic/misshandel"]}'),
+     ARTICLE_BODY, ["sverige", "misshandel"]),
+    # the publisher's tags (meta) before JSON-LD keywords written for search engines
+    ('<meta name="news_keywords" content="Boxen,Tyson Fury,Wladimir Klitschko">' +
+     _ld('{"@type":"NewsArticle","headline":"x","keywords":"Boxen Tyson Fury Wladimir Klitschko"}'),
+     ARTICLE_BODY, ["Boxen", "Tyson Fury", "Wladimir Klitschko"]),
+    # a tag list named by class, and links to topic pages
+    ("", ARTICLE_BODY + '<div class="articleTags"><span><a href="/person/giorgia-meloni/">Giorgia Meloni'
+     "</a></span></div>", ["Giorgia Meloni"]),
+    ("", ARTICLE_BODY + '<p>Filed under <a href="/temas/incendios/">Incendios</a></p>', ["Incendios"]),
+])
+def test_tags(head: str, body: str, expected: list[str]) -> None:
+    assert list(parse_article(_page(head, body), URL, _site()).article.tags) == expected
