@@ -411,7 +411,8 @@ def test_json_ld_article_body_beats_a_visible_teaser() -> None:
     ('<meta property="article:tag" content="Spain,Europe,World news">', ARTICLE_BODY,
      ["Spain", "Europe", "World news"]),
     # CJK keywords joined by spaces
-    ('<meta name="keywords" content="深空探测 探月工程 太空">', ARTICLE_BODY, ["深空探测", "探月工程", "太空"]),
+    ('<meta name="keywords" content="深空探测 探月工程 太空">', ARTICLE_BODY,
+     ["深空探测", "探月工程", "太空"]),
     # the author's name is a byline link, not a subject
     ('<meta name="author" content="Victoria O’Regan">'
      '<meta name="keywords" content="ICJ, Israel, Victoria O’Regan">', ARTICLE_BODY, ["ICJ", "Israel"]),
