@@ -159,8 +159,9 @@ def _prune(body: LexborNode) -> None:
             doomed.append(node)
             doomed_ids.add(node.mem_id)
 
+    # (protected nodes are skipped before `holds`, which walks their whole text)
     for node in body.css(SOFT_JUNK):
-        if not holds(node, SOFT_JUNK_SHARE):
+        if node.mem_id not in protected and not holds(node, SOFT_JUNK_SHARE):
             doom(node)
     for node in body.css('[hidden], [role], [style*="none" i]'):
         attrs = node.attributes
@@ -171,7 +172,8 @@ def _prune(body: LexborNode) -> None:
     for node in body.css("[class], [id]"):
         cls = node.attrs.get("class") or ""
         kind = _name_kind(f"{cls} {node.id or ''}")
-        if kind == 0 or node.tag in _NAME_EXEMPT or (cls and (node.tag, cls) in alike):
+        if (kind == 0 or node.tag in _NAME_EXEMPT or node.mem_id in protected
+                or (cls and (node.tag, cls) in alike)):
             continue
         if not holds(node, STRONG_WRAPPER_SHARE if kind == 2 else WRAPPER_SHARE):
             doom(node)

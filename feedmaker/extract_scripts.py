@@ -29,7 +29,13 @@ def sources(tree: LexborHTMLParser) -> list[str]:
     """The raw texts worth searching later: noscript contents and data scripts. Only strings
     are kept, so the tree can be stripped of scripts afterwards."""
     out = []
-    for node in tree.css("noscript, script:not([src])"):
+    # Inline scripts are read whole only on pages of Next.js's app router (it loads its chunks
+    # from /_next/static/): elsewhere only <noscript> and scripts typed as JSON are.
+    nodes = tree.css('noscript, script[type*="json" i], script#__NEXT_DATA__, '
+                     'script[src*="/_next/static/"]')
+    if any(node.tag == "script" and "src" in node.attributes for node in nodes):
+        nodes = tree.css("noscript, script:not([src])")
+    for node in nodes:
         if node.tag == "noscript":
             # lexbor parses <noscript> content as elements: its markup is the outer HTML's.
             markup = _NOSCRIPT_TAGS.sub("", node.html or "")

@@ -27,7 +27,10 @@ def blocks(texts: list[str]) -> list[Any]:
     """Each block's JSON; blocks that do not parse (even after lenient cleanup) are left out."""
     out = []
     for raw in texts:
-        text = _CDATA.sub("", raw.strip()).strip().rstrip(";")
+        text = raw.strip()
+        if "CDATA" in text[:40]:
+            text = _CDATA.sub("", text).strip()
+        text = text.rstrip(";")
         if not text:
             continue
         try:

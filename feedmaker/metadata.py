@@ -185,6 +185,17 @@ def visible_date(m: PageMeta) -> str | None:
     return None
 
 
+# /2024/05/01/, /2024-05-01/, /20240501/ in a URL's path: the day the article was filed.
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)")
+
+
+def url_date(m: PageMeta) -> str | None:
+    """The date in the page's URL path, when it has one (read as that day's midnight)."""
+    path = m.url.split("?", 1)[0].split("#", 1)[0]
+    found = _URL_DATE.search(path[path.find("/", path.find("//") + 2):] if "//" in path else path)
+    return f"{found[1]}-{found[2]}-{found[3]}" if found else None
+
+
 def found_date(m: PageMeta) -> str | None:
     """htmldate's publication date for a page that marks none up: it reads the URL, the
     page's scripts and its visible text the way a person would look for one. Only pages with

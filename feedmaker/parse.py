@@ -64,7 +64,7 @@ FALLBACKS: dict[str, tuple[tuple[str, Source], ...]] = {
                ("publisher", bylines.site_author)),
     "published": (("JSON-LD", md.ld_published), ("meta", md.og_published),
                   ("microdata", md.md_published), (HEURISTIC, md.time_published),
-                  (HEURISTIC, md.visible_date), ("htmldate", md.found_date)),
+                  (HEURISTIC, md.visible_date), ("URL", md.url_date), ("htmldate", md.found_date)),
     "updated": (("JSON-LD", md.ld_modified), ("meta", md.og_modified), ("microdata", md.md_modified)),
     "image": (("JSON-LD", md.ld_image), ("OpenGraph", md.og_image), (HEURISTIC, md.md_image)),
     # article:tag and keyword meta are the publisher's tags; JSON-LD keywords are more often

@@ -95,8 +95,10 @@ def rel_tags(m: PageMeta) -> list[str] | None:
 _TAG_HREF = re.compile(r"/(tags?|topics?|keywords?|subjects?|themen|schlagworte?|temas?|sujets?"
                        r"|argomenti|onderwerp|emne|aihe)/[^/?#]+/?$", re.I)
 # Tag lists by class: "tags", "tag-list", "taglist", "articleTags", "tag-list_tagContainer".
-_TAG_LISTS = ('[class*="tags"] a, [class*="Tags"] a, [class*="tag-list"] a, [class*="taglist"] a, '
-              '[class*="tagList"] a, .keywords a, .topics a')
+# Looked up as containers, then their links: "[class*=tags] a" makes lexbor test every link's
+# ancestors against each pattern.
+_TAG_LISTS = ('[class*="tags"], [class*="Tags"], [class*="tag-list"], [class*="taglist"], '
+              '[class*="tagList"], .keywords, .topics')
 
 
 def md_tags(m: PageMeta) -> list[str] | None:
@@ -106,7 +108,15 @@ def md_tags(m: PageMeta) -> list[str] | None:
         tags = split_keywords(node.attributes.get("content") or node.text(separator=", "))
         if tags:
             return _or_none(clean_tags(tags, m))
-    nodes = [n for n in m.tree.css(_TAG_LISTS) if not in_furniture(n)]
+    nodes = []
+    seen: set[int] = set()  # a list inside a list: its links once
+    for box in m.tree.css(_TAG_LISTS):
+        if in_furniture(box):
+            continue
+        for link in box.css("a"):
+            if link.mem_id not in seen:
+                seen.add(link.mem_id)
+                nodes.append(link)
     if not nodes:
         nodes = [n for n in m.tree.css("a[href]")
                  if _TAG_HREF.search(n.attributes.get("href") or "") and not in_furniture(n)]

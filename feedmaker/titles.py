@@ -117,19 +117,29 @@ def _title_tag(m: PageMeta) -> str:
     return clean_text(node.text()) if node is not None else ""
 
 
-def _raw(m: PageMeta) -> dict[str, list[str]]:
-    """What each source says, as written (for the cross-check), keyed by source."""
-    cached = m.cache.get("title_raw")
-    if cached is None:
-        cached = {
-            "ld": [t for t in (jsonld.text(m.ld.get("headline")), jsonld.text(m.ld.get("name"))) if t],
-            "og": [t for k in ("og:title", "twitter:title", "dc.title") if (t := m.first(k))],
-            "h1": _h1s(m),
-            "title": [t] if (t := _title_tag(m)) else [],
-            "md": [t] if (t := md_title(m)) else [],
-        }
-        m.cache["title_raw"] = cached
-    return cached
+def _raw(m: PageMeta, source: str) -> list[str]:
+    """What one source says, as written."""
+    if source == "og":
+        return [t for k in ("og:title", "twitter:title", "dc.title") if (t := m.first(k))]
+    if source == "ld":
+        return [t for t in (jsonld.text(m.ld.get("headline")), jsonld.text(m.ld.get("name"))) if t]
+    if source == "title":
+        return [t] if (t := _title_tag(m)) else []
+    if source == "h1":
+        return _h1s(m)
+    return [t] if (t := md_title(m)) else []
+
+
+# Cheapest first: when JSON-LD and og:title agree, the page's <h1>s are never looked at.
+_SOURCES = ("og", "ld", "title", "h1", "md")
+
+
+def _normed(m: PageMeta, source: str) -> list[str]:
+    """One source's titles in comparable form, computed once per page."""
+    key = f"title_normed_{source}"
+    if key not in m.cache:
+        m.cache[key] = [norm(t) for t in _raw(m, source)]
+    return m.cache[key]  # type: ignore[no-any-return]
 
 
 def _seen(m: PageMeta, source: str, title: str | None) -> str | None:
@@ -137,8 +147,8 @@ def _seen(m: PageMeta, source: str, title: str | None) -> str | None:
     if not title:
         return None
     key = norm(title)
-    for other, texts in _raw(m).items():
-        if other != source and any(key in norm(t) for t in texts):
+    for other in _SOURCES:
+        if other != source and any(key in text for text in _normed(m, other)):
             return title
     return None
 
@@ -148,7 +158,7 @@ def _shortest_head(m: PageMeta, title: str) -> str:
     seps = list(_BAR.finditer(title))
     if not seps:
         return title
-    others = {norm(t) for texts in _raw(m).values() for t in texts}
+    others = {t for source in _SOURCES for t in _normed(m, source)}
     for sep in seps:
         head = title[:sep.start()].strip()
         if head and norm(head) in others:
@@ -157,14 +167,19 @@ def _shortest_head(m: PageMeta, title: str) -> str:
 
 
 # --- the sources, as parse.FALLBACKS uses them --------------------------------------------------
+def _cleaned(m: PageMeta, key: str, title: str | None) -> str | None:
+    """`title` without site and section names, once per page and source (the table asks twice)."""
+    if key not in m.cache:
+        m.cache[key] = _shortest_head(m, strip_site_name(title, m)) or None if title else None
+    return m.cache[key]  # type: ignore[no-any-return]
+
+
 def ld_title(m: PageMeta) -> str | None:
-    title = jsonld.text(m.ld.get("headline")) or jsonld.text(m.ld.get("name"))
-    return _shortest_head(m, strip_site_name(title, m)) if title else None
+    return _cleaned(m, "ld_title", jsonld.text(m.ld.get("headline")) or jsonld.text(m.ld.get("name")))
 
 
 def og_title(m: PageMeta) -> str | None:
-    title = m.first("og:title", "twitter:title", "dc.title")
-    return _shortest_head(m, strip_site_name(title, m)) if title else None
+    return _cleaned(m, "og_title", m.first("og:title", "twitter:title", "dc.title"))
 
 
 def md_title(m: PageMeta) -> str | None:
@@ -178,8 +193,7 @@ def h1_title(m: PageMeta) -> str | None:
 
 
 def tag_title(m: PageMeta) -> str | None:
-    title = _title_tag(m)
-    return _shortest_head(m, strip_site_name(title, m)) or None if title else None
+    return _cleaned(m, "tag_title", _title_tag(m))
 
 
 def seen_ld_title(m: PageMeta) -> str | None:

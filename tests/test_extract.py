@@ -260,7 +260,8 @@ HIDDEN_CASES = [
                            + "</script>")),
     ("application/json state", bare('<div id="app"></div><script type="application/json">' + json.dumps(
         {"story": {"text": LONG + " " + LONG}}) + "</script>")),
-    ("app-router stream", bare('<div id="app"></div>' + "".join(
+    ("app-router stream", bare('<div id="app"></div><script src="/_next/static/chunks/main.js">'
+                               '</script>' + "".join(
         "<script>self.__next_f.push(" + json.dumps([1, chunk]) + ")</script>"
         for chunk in ('0:["$","div",null]\n1a:T400,' + ARTICLE_PS[:200], ARTICLE_PS[200:] + "\n2:null")))),
 ]
