@@ -16,6 +16,7 @@ from .metadata import PageMeta, in_furniture
 from .sanitize import clean_text
 
 MAX_TAG = 60  # longer is a sentence (a teaser's text, a headline), not a tag
+RULE_TAG = 200  # a site's rule chose the element: its text is kept, cut to this
 _MAX_WORDS = 8
 _SEPARATOR = re.compile(r"\s*[,;|]\s*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -46,15 +47,19 @@ def split_keywords(value: Any) -> list[str]:
 
 
 def clean_tags(raw: list[Any], m: PageMeta | None = None) -> list[str]:
-    """One entry per tag, in order, CMS internals and the page's author names left out."""
+    """One entry per tag, in order, CMS internals left out. With the page (`m`: tags found by
+    feedmaker, not by a site's rule) also sentence-long entries and the page's author names;
+    what a site's rule selects is only cut to RULE_TAG characters."""
     authors = _authors(m) if m is not None else set()
     seen: dict[str, str] = {}
     for item in raw:
         tag = _PATH_PREFIX.sub("", clean_text(str(item)).lstrip("#").strip())
-        if (not tag or len(tag) > MAX_TAG or len(tag.split()) > _MAX_WORDS or _JUNK.search(tag)
-                or tag.casefold() in authors):
+        if m is None:
+            tag = tag[:RULE_TAG]
+        elif len(tag) > MAX_TAG or len(tag.split()) > _MAX_WORDS or tag.casefold() in authors:
             continue
-        seen.setdefault(tag.casefold(), tag)
+        if tag and not _JUNK.search(tag):
+            seen.setdefault(tag.casefold(), tag)
     return list(seen.values())
 
 
