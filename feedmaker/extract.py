@@ -348,36 +348,38 @@ def _chunks(best: LexborNode, best_score: float, scores: dict[int, list[Any]],
     return chunks
 
 
-def _extract(tree: LexborHTMLParser, fallback: bool = True) -> tuple[str, str] | None:
+def _extract(tree: LexborHTMLParser, page: str | bytes | None = None) -> tuple[str, str] | None:
+    """(HTML, text) of the body; with the page's own `page`, its <noscript> and data scripts
+    too when the visible page shows almost no text. The page is parsed again for that (~3 %
+    of pages): reading every page's data scripts up front, before they are stripped, cost
+    more (APNews's JSON alone ~0.5 ms a page)."""
     body = tree.body
     if body is None:
         return None
-    hidden = extract_scripts.sources(tree) if fallback else []  # before scripts are stripped
     tree.strip_tags(JUNK_TAGS)
     _prune(body)
     nodes = _pick(body)
     got = render(nodes) if nodes else None
     if got is not None and len(got[1]) < MIN_BODY_CHARS:
         got = None
-    if hidden and (got is None or len(got[1]) < FALLBACK_BELOW_CHARS):
-        # Almost nothing visible: the text may be in <noscript> or only in the page's data.
-        fragment = extract_scripts.best(hidden)
-        other = _extract(LexborHTMLParser(f"<body>{fragment}</body>"), fallback=False) \
-            if fragment else None
+    if page and (got is None or len(got[1]) < FALLBACK_BELOW_CHARS):
+        fragment = extract_scripts.best(extract_scripts.sources(LexborHTMLParser(page)))
+        other = _extract(LexborHTMLParser(f"<body>{fragment}</body>")) if fragment else None
         if other is not None and (got is None or len(other[1]) > 2 * len(got[1])):
             return other
     return got
 
 
-def extract_body(tree: LexborHTMLParser) -> str | None:
+def extract_body(tree: LexborHTMLParser, page: str | bytes | None = None) -> str | None:
     """The main text block of an article page as an HTML fragment (p, h2-h6, ul/ol/li,
     blockquote, figure/img/figcaption, a, em/strong, pre/code, table kept), or None if no
-    plausible body.
+    plausible body. Given the page the tree was parsed from, text the page ships only in
+    <noscript> or in a script's data is found too.
 
     MUTATES `tree`: boilerplate is removed from it in place, so pass a tree you no longer need.
     Attributes and URLs are left as they are; sanitizing and absolutizing is a later stage.
     """
-    got = _extract(tree)
+    got = _extract(tree, page)
     return got[0] if got else None
 
 
@@ -387,5 +389,5 @@ def body_text(html: str) -> str:
     Figure captions are kept in the HTML but not in this text: they describe a picture, they
     are not part of the article's prose.
     """
-    got = _extract(LexborHTMLParser(html))
+    got = _extract(LexborHTMLParser(html), html)
     return got[1] if got else ""

@@ -185,6 +185,7 @@ def visible_date(m: PageMeta) -> str | None:
     return None
 
 
+HTMLDATE_CHARS = 200_000
 # /2024/05/01/, /2024-05-01/, /20240501/ in a URL's path: the day the article was filed.
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)")
 
@@ -208,8 +209,10 @@ def found_date(m: PageMeta) -> str | None:
         return None
     html = m.html.decode("utf-8", "replace") if isinstance(m.html, bytes) else m.html
     try:
-        found = find_date(html, url=m.url or None, original_date=True, extensive_search=False,
-                          outputformat="%Y-%m-%dT%H:%M:%S", verbose=False)
+        # The first 200 KB: a page's date sits in its head or above the article, and lxml's
+        # parse of a 2 MB page costs 40 ms (on the 20 dateless real pages, the same dates).
+        found = find_date(html[:HTMLDATE_CHARS], url=m.url or None, original_date=True,
+                          extensive_search=False, outputformat="%Y-%m-%dT%H:%M:%S", verbose=False)
     except Exception:  # its parser or heuristics failing on odd markup is "no date"
         return None
     return found if isinstance(found, str) else None

@@ -99,7 +99,7 @@ def parse_article(html: str | bytes, url: str, site: SiteConfig) -> Parsed:
     for name in ("published", "updated"):
         if name in values:
             values[name] = _zoned(values[name], meta, site.timezone, lang)
-    content, sources_content = _content(tree, meta, site.article.get("content"), url)
+    content, sources_content = _content(tree, meta, site.article.get("content"), url, html)
     if content:
         sources["content"] = sources_content
     if "summary" not in values and content:
@@ -294,7 +294,7 @@ def _authors(raw: list[Any]) -> list[str]:
 
 
 def _content(tree: LexborHTMLParser, meta: md.PageMeta, rule: Rule | None,
-             url: str) -> tuple[str | None, str]:
+             url: str, page: str | bytes) -> tuple[str | None, str]:
     if rule is not None:
         nodes = tree.css(rule.css)
         if rule.attr:
@@ -305,7 +305,7 @@ def _content(tree: LexborHTMLParser, meta: md.PageMeta, rule: Rule | None,
             html = clean_prepared("".join(prepare_node(node, url) for node in nodes))
         if has_text(html):
             return html, f"selector {rule}"
-    body = extract_body(tree)  # mutates the tree: every other field is already read
+    body = extract_body(tree, page)  # mutates the tree: every other field is already read
     html = clean_html(body, url) if body else ""
     text = md.ld_body(meta)
     # JSON-LD's articleBody when the page shows no body, or much less than it: the visible
