@@ -50,9 +50,11 @@ _DATE_TAIL = re.compile(r"(?:[\s,]+(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(
 _CREDIT = re.compile(r"\b(?:edited|photographs?|photos?|illustrations?|graphics|additional reporting)"
                      r"\s+by\b.*", re.I)
 # Words of buttons and labels that byline-named elements also hold ("Follow", "Published").
+# (Not "Read", "More" or "Home": people are called that; lower-case UI words already fail
+# looks_like_name.)
 _UI_WORDS = {"follow", "share", "twitter", "facebook", "instagram", "linkedin", "email", "e-mail",
-             "contact", "published", "updated", "posted", "from", "news", "more", "read", "view",
-             "profile", "about", "subscribe", "login", "menu", "search", "home", "min", "ago"}
+             "contact", "published", "updated", "posted", "from", "news", "profile", "subscribe",
+             "login", "menu", "search"}
 _LIST = re.compile(r"\s*[,;]\s*")
 _PAREN = re.compile(r"\(([^()]*)\)")
 _WITH = re.compile(r"^\s*(?:with|avec|mit|con|com|met|med)\s+", re.I)

@@ -14,16 +14,20 @@ from typing import Any
 from . import jsonld
 from .metadata import PageMeta, in_furniture
 from .sanitize import clean_text
+from .titles import is_site_name
 
 MAX_TAG = 60  # longer is a sentence (a teaser's text, a headline), not a tag
 RULE_TAG = 200  # a site's rule chose the element: its text is kept, cut to this
 _MAX_WORDS = 8
 _SEPARATOR = re.compile(r"\s*[,;|]\s*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-# CMS internals: "@handle", "post-id:1234", "Category: News", URLs, ids, numbers, hosts.
-_JUNK = re.compile(
-    r"^@|^[\w-]+:\S|^[^:]{1,30}:\s|://|^[^\w]*$|^\W*\d+\W*$|^[0-9a-f]{8}-[0-9a-f]{4}-|^[\w-]+(?:\.[\w-]+)*"
-    r"\.(?:com|net|org|de|co\.uk|uk|fr|es|it|ch|at|nl|be|dk|no|se|jp|kr|cn|in|io|tv|info)$", re.I)
+# CMS internals: "@handle", "post-id:1234", URLs, ids, counters.
+_JUNK = re.compile(r"^@|^[\w-]+:\S|://|^[^\w]*$|^\W*\d+\W*$|^[0-9a-f]{8}-[0-9a-f]{4}-", re.I)
+# "Category: News", "NLP Entity Tokens: India", "Day: Friday": labelled entries are a CMS's
+# dump when a list has several; one "Star Wars: Andor" among plain tags is a tag.
+_LABELLED = re.compile(r"^[^:]{1,30}:\s")
+# A host among the tags is the site's own ("financialpost.com"); "Booking.com" may be a topic.
+_HOST = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.I)
 
 
 # A CMS's typed tag id: "topic/misshandel & överfall", "sections/sverige".
@@ -51,14 +55,16 @@ def clean_tags(raw: list[Any], m: PageMeta | None = None) -> list[str]:
     feedmaker, not by a site's rule) also sentence-long entries and the page's author names;
     what a site's rule selects is only cut to RULE_TAG characters."""
     authors = _authors(m) if m is not None else set()
+    texts = [_PATH_PREFIX.sub("", clean_text(str(item)).lstrip("#").strip()) for item in raw]
+    dump = sum(1 for t in texts if _LABELLED.match(t)) >= 2
     seen: dict[str, str] = {}
-    for item in raw:
-        tag = _PATH_PREFIX.sub("", clean_text(str(item)).lstrip("#").strip())
+    for tag in texts:
         if m is None:
             tag = tag[:RULE_TAG]
-        elif len(tag) > MAX_TAG or len(tag.split()) > _MAX_WORDS or tag.casefold() in authors:
+        elif (len(tag) > MAX_TAG or len(tag.split()) > _MAX_WORDS or tag.casefold() in authors
+              or (_HOST.match(tag) and is_site_name(tag, m))):
             continue
-        if tag and not _JUNK.search(tag):
+        if tag and not _JUNK.search(tag) and not (dump and _LABELLED.match(tag)):
             seen.setdefault(tag.casefold(), tag)
     return list(seen.values())
 

@@ -407,6 +407,9 @@ def test_json_ld_article_body_beats_a_visible_teaser() -> None:
     (_ld('{"@type":"NewsArticle","headline":"x","keywords":["8ae9ab2d-fe1b-4230-acb8-a59b52877682",'
          '"Category: Travel","NLP Entity Tokens: Jasper","example.com","(1)","Jasper park"]}'),
      ARTICLE_BODY, ["Jasper park"]),
+    # ... but a colon in a lone tag, and a company named by its domain, are tags
+    ('<meta name="keywords" content="Star Wars: Andor, Booking.com, example.com">', ARTICLE_BODY,
+     ["Star Wars: Andor", "Booking.com"]),
     # one article:tag holding a comma-separated list
     ('<meta property="article:tag" content="Spain,Europe,World news">', ARTICLE_BODY,
      ["Spain", "Europe", "World news"]),
