@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import benchvenv, hostile, real_listings, runs, startup
+from . import benchvenv, hostile, real, real_listings, runs, startup
 from .workload import SETTLE_SECONDS, SiteProcess, cleaned, settle, work_dir
 
 
@@ -34,16 +34,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     ap.add_argument("--quick", action="store_true", help="smaller workload, under 3 minutes")
     ap.add_argument("--only", nargs="*", default=(),
-                    choices=("startup", "extract", "cold", "morss", "big", "feedgen", "scaling",
-                             "listings", "hostile"))
+                    choices=("startup", "extract", "real", "cold", "morss", "big", "feedgen",
+                             "scaling", "listings", "hostile"))
     ap.add_argument("--before", type=Path, metavar="TREE",
                     help="also time extraction, the cold build (interleaved) and the 100k rebuild"
                          " with the feedmaker package under TREE"
                          " (e.g. `git archive OLD feedmaker | tar -x -C TREE`)")
     args = ap.parse_args(argv)
     plan = QUICK if args.quick else FULL
-    only = set(args.only) or {"startup", "extract", "cold", "morss", "big", "feedgen", "scaling",
-                              "listings", "hostile"}
+    only = set(args.only) or {"startup", "extract", "real", "cold", "morss", "big", "feedgen",
+                              "scaling", "listings", "hostile"}
     have = benchvenv.ensure()
     settled = settle(wait=not args.quick)
     work = work_dir()  # removed only at the end: see work_dir
@@ -61,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
             with SiteProcess(plan.site) as site:
                 results["extract"] = runs.extraction(site, work, plan.pages, plan.rounds,
                                                      have["trafilatura"], args.before)
+        if "real" in only:
+            step("real pages (../shared): fields, Zyte F1, parse speed with no rules")
+            results["real"] = real.run(args.quick, plan.rounds, args.before, have["trafilatura"])
         if "cold" in only:
             step(f"cold build + warm poll, {plan.site} articles")
             results["cold"] = runs.cold_build(plan.site, work, warm=True, before=args.before,
@@ -140,6 +143,8 @@ def render(r: dict[str, Any], seconds: float, *, quick: bool) -> str:
             f"{e['httpx']:.2f}")
         row("  the same pages through feedmaker's Fetcher.get (httpx over aiohttp), CPU s per 1,000",
             f"{e['fetcher']:.2f}")
+    if rr := r.get("real"):
+        rows.extend(real.rows(rr))
     if c := r.get("cold"):
         per = 1000 / plan.site
         row(f"cold build, {plan.site:,} articles: CPU s per 1,000 articles (feedmaker only,"

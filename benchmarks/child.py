@@ -260,8 +260,72 @@ def fetch(args: dict[str, Any]) -> dict[str, Any]:
     return child_fetch(args)
 
 
+
+def _real_pages(args: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The shared real pages named "source/id", read where they lie, and their URLs."""
+    import gzip
+
+    root = Path(args["realdata"]) / "articles"
+    urls: dict[str, str] = {}
+    for truth in root.glob("*/truth.jsonl"):
+        for line in truth.open(encoding="utf-8"):
+            rec = json.loads(line)
+            urls[f"{truth.parent.name}/{rec['id']}"] = rec.get("url") or ""
+    pages = []
+    for key in args["ids"]:
+        source, _, page_id = key.partition("/")
+        raw = gzip.decompress((root / source / "html" / f"{page_id}.html.gz").read_bytes())
+        pages.append(raw.decode("utf-8", "replace"))
+    return pages, [urls[k] or "https://example.invalid/article" for k in args["ids"]]
+
+
+def real_parse(args: dict[str, Any]) -> dict[str, Any]:
+    """parse_article with no site rules over the shared real pages: one timed pass."""
+    if args.get("tree"):
+        sys.path.insert(0, args["tree"])
+    from datetime import UTC
+    from urllib.parse import urlsplit
+
+    from feedmaker.config import SiteConfig
+    from feedmaker.errors import ParseError
+    from feedmaker.parse import parse_article
+
+    _pin()
+    pages, urls = _real_pages(args)
+    sites = {}
+    for url in urls:
+        home = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}/"
+        sites[url] = SiteConfig(key="real", name="real", url=home, sections={}, timezone=UTC)
+
+    def fm(html: str, url: str) -> object:
+        try:
+            return parse_article(html, url, sites[url])
+        except ParseError:
+            return None
+
+    fm(pages[0], urls[0])  # imports, compiled patterns and the lazy date libraries
+    for html, url in zip(pages, urls, strict=True):  # warm: dateparser's languages, htmldate
+        fm(html, url)
+    return {"rate": _rate(fm, pages, urls)}
+
+
+def real_trafilatura(args: dict[str, Any]) -> dict[str, Any]:
+    """trafilatura.bare_extraction (metadata and text) on the same pages (its own venv)."""
+    import trafilatura as t
+
+    _pin()
+    pages, urls = _real_pages(args)
+
+    def run(html: str, url: str) -> object:
+        return t.bare_extraction(html, url=url, with_metadata=True)
+
+    for html, url in zip(pages, urls, strict=True):
+        run(html, url)
+    return {"rate": _rate(run, pages, urls), "version": t.__version__}
+
+
 MEASUREMENTS = {f.__name__: f for f in (extract, trafilatura, build, state, rebuild, listings,
-                                            fetch, feedgen)}
+                                            fetch, feedgen, real_parse, real_trafilatura)}
 
 
 if __name__ == "__main__":

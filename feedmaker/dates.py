@@ -1,20 +1,26 @@
-"""Pure date helpers: any date text a news page shows → an aware UTC datetime or None; never raises.
+"""Pure date helpers: any date text a news page shows → an aware datetime or None; never raises.
 
 A date without a zone is read in the site's zone (`tz`). Dates before 1990 or more than two
-days after `now` are treated as mistakes and answer None.
+days after `now` are treated as mistakes and answer None, and so is a date that names no day
+("November 2022"): a wrong date reorders a feed where nobody can notice, a missing one does not.
+Numbers, ISO forms and English words are read here; dates in words of other languages
+("1. Februar 2022", "4 de mayo de 2023") by dateparser, imported on first use and told the
+page's language.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from email.utils import format_datetime
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from dateutil import parser as _dateutil
 
-__all__ = ["EARLIEST", "parse_date", "parse_tz", "rfc822", "rfc3339"]
+__all__ = ["EARLIEST", "Reading", "parse_date", "parse_tz", "read_date", "rfc822", "rfc3339"]
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 # Publishers schedule posts and clocks drift; beyond two days ahead a date is a parse error.
@@ -44,9 +50,15 @@ _ISO = re.compile(
 # An ISO-shaped day the ISO reader turned down ("2022-13-01") is wrong, not some other order.
 _ISO_DAY = re.compile(r"(?<!\d)\d{4}-\d{1,2}-\d{1,2}(?!\d)")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+# English month names, whole words only: "Juni" or "Februar" must not pass for "jun"/"feb".
 _MONTH_NAME = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b", re.IGNORECASE
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?", re.IGNORECASE
 )
+# Words in some other language next to a year: a job for dateparser.
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_CJK_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*[年년]")
+_FIRST_DIGIT = re.compile(r"\d")
 _NUMERIC_DATE = re.compile(r"(?<!\d)\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}(?!\d)")
 # "Published: X | Updated: Y" holds two dates; dateutil's fuzzy mode would blend them.
 _SEGMENT_BREAK = re.compile(
@@ -66,26 +78,41 @@ _ARABIC_MONTHS = {
     "اكتوبر": "October", "نوفمبر": "November", "ديسمبر": "December",
 }
 _ARABIC_MONTH = re.compile("|".join(sorted(_ARABIC_MONTHS, key=len, reverse=True)))
-# Missing parts default to the start of the year/month/day, never to today's date.
-_DEFAULT = datetime(2000, 1, 1)
+# dateutil fills missing parts from a default: two different ones tell a date that names its
+# day and month from one that does not ("February 2018" is not the 1st of February).
+_DEFAULTS = (datetime(2000, 1, 1), datetime(2000, 2, 2))
 
 
-def parse_date(text: str | None, tz: tzinfo, *, now: datetime | None = None) -> datetime | None:
-    """The date in `text` as an aware UTC datetime, or None when there is no plausible one."""
+class Reading(NamedTuple):
+    when: datetime  # aware: in the offset the text gives, else in the site's zone
+    zoned: bool  # whether the text gave its own zone or offset
+
+
+def read_date(text: str | None, tz: tzinfo, *, now: datetime | None = None,
+              language: str | None = None) -> Reading | None:
+    """The date in `text` as the page wrote it, or None when there is no plausible one.
+    `language` (a BCP 47 tag, the page's) is needed for dates in words other than English."""
     if not text or not isinstance(text, str):
         return None
     now = now or datetime.now(UTC)
     latest = (now if now.tzinfo else now.replace(tzinfo=UTC)) + _MAX_AHEAD
     prepared = _prepare(text)
-    for candidate in _candidates(prepared):
+    for candidate in _candidates(prepared, language):
         try:
             when = candidate if candidate.tzinfo else candidate.replace(tzinfo=tz)
-            when = when.astimezone(UTC)
+            utc = when.astimezone(UTC)
         except (OverflowError, ValueError):
             continue
-        if EARLIEST <= when <= latest:
-            return when
+        if EARLIEST <= utc <= latest:
+            return Reading(when, candidate.tzinfo is not None)
     return None
+
+
+def parse_date(text: str | None, tz: tzinfo, *, now: datetime | None = None,
+               language: str | None = None) -> datetime | None:
+    """The date in `text` as an aware UTC datetime, or None when there is no plausible one."""
+    reading = read_date(text, tz, now=now, language=language)
+    return reading.when.astimezone(UTC) if reading else None
 
 
 def parse_tz(value: str) -> tzinfo:
@@ -131,8 +158,9 @@ def _prepare(text: str) -> str:
     return text.strip()
 
 
-def _candidates(text: str) -> Iterator[datetime]:
-    """Readings of `text`, most trustworthy first: timestamp, ISO 8601, dateutil per segment."""
+def _candidates(text: str, language: str | None) -> Iterator[datetime]:
+    """Readings of `text`, most trustworthy first: timestamp, ISO 8601, then per segment
+    dateutil (numbers, English) or dateparser (words in the page's language)."""
     stamp = _TIMESTAMP.fullmatch(text)
     if stamp:
         seconds = float(stamp[0]) if stamp[1] else int(stamp[2]) / 1000
@@ -146,7 +174,8 @@ def _candidates(text: str) -> Iterator[datetime]:
         if iso:
             yield iso
     for segment in _SEGMENT_BREAK.split(text):
-        reading = _dateutil_reading(segment.strip())
+        reading = (_dateutil_reading(segment.strip(), _month_first(language))
+                   or _words_reading(segment.strip(), language))
         if reading:
             yield reading
 
@@ -177,13 +206,24 @@ def _from_iso_match(match: re.Match[str]) -> datetime | None:
     return naive.replace(tzinfo=timezone(-delta if sign == "-" else delta))
 
 
-def _dateutil_reading(segment: str) -> datetime | None:
-    """dateutil's fuzzy reading, only where the text visibly holds a date with a full year.
+# Where "05/06/2022" is the 6th of May; elsewhere it is the 5th of June.
+_MONTH_FIRST_REGIONS = {"US", "PH", "FM", "MH", "PW", "AS", "GU", "MP", "PR", "UM", "VI"}
 
-    Fuzzy mode builds a date out of any number ("5" → the 5th of this month), so the segment
-    must show a 4-digit year together with a month name or a d/m/y-style numeric date, and the
-    year dateutil settles on must be one written in the text. ISO-shaped days are left to the
-    ISO reader: if it turned one down, dateutil's guess at another field order would be wrong.
+
+def _month_first(language: str | None) -> bool:
+    parts = (language or "").replace("_", "-").split("-")
+    return len(parts) > 1 and parts[0].lower() == "en" and parts[1].upper() in _MONTH_FIRST_REGIONS
+
+
+def _dateutil_reading(segment: str, month_first: bool = False) -> datetime | None:
+    """dateutil's fuzzy reading, only where the text visibly holds a whole date.
+
+    Fuzzy mode builds a date out of any number ("5" → the 5th of this month) and skips words
+    it does not know ("1. Februar 2022" → 1 January), so the segment must show a 4-digit year
+    together with an English month name or a d/m/y-style numeric date, the year dateutil
+    settles on must be one written in the text, and the day and month must come from the text,
+    not from the default. ISO-shaped days are left to the ISO reader: if it turned one down,
+    dateutil's guess at another field order would be wrong.
     """
     years = set(_YEAR.findall(segment))
     if not years or _ISO_DAY.search(segment):
@@ -193,12 +233,65 @@ def _dateutil_reading(segment: str) -> datetime | None:
     try:
         # A callable `tzinfos` also keeps dateutil from matching zone names against the
         # machine's local zone and from warning about names it does not know.
-        parsed: datetime = _dateutil.parse(
-            segment, fuzzy=True, dayfirst=True, default=_DEFAULT, tzinfos=_zone
-        )
+        first, second = (_dateutil.parse(segment, fuzzy=True, dayfirst=not month_first, default=default,
+                                         tzinfos=_zone) for default in _DEFAULTS)
     except Exception:  # dateutil raises ParserError, OverflowError, TypeError... on odd text
         return None
-    return parsed if str(parsed.year) in years else None
+    if (first.month, first.day) != (second.month, second.day) or str(first.year) not in years:
+        return None
+    return first
+
+
+def _words_reading(segment: str, language: str | None) -> datetime | None:
+    """dateparser's reading of a date written in words of the page's language, day, month and
+    year all required; relative dates ("vor 2 Stunden") are never read: they need a clock."""
+    if not language or len(segment) > 80:
+        return None
+    if not (_CJK_YEAR.search(segment) or (_YEAR.search(segment) and _WORD.search(segment))):
+        return None
+    parse = _dateparser(_dateparser_language(language))
+    if parse is None:
+        return None
+    found: datetime | None = parse(segment)
+    if found is None:  # "Veröffentlicht am 12. März 2021": try from the first number on
+        start = _FIRST_DIGIT.search(segment)
+        found = parse(segment[start.start():]) if start and start.start() else None
+    return found
+
+
+# Primary language subtags dateparser names differently.
+_DATEPARSER_LANGUAGE = {"no": "nb", "iw": "he", "in": "id", "ji": "yi"}
+
+
+def _dateparser_language(language: str) -> str:
+    primary = language.split("-")[0].lower()
+    return _DATEPARSER_LANGUAGE.get(primary, primary)
+
+
+@functools.lru_cache(maxsize=64)
+def _dateparser(language: str) -> Any:
+    """A reader for one language, or None when dateparser lacks it (or is not installed).
+    dateparser costs ~0.1 s to import and its per-language data as much again: only pages
+    that write dates in words pay for it, once per process."""
+    try:
+        import dateparser
+    except ImportError:
+        return None
+    settings = {"REQUIRE_PARTS": ["day", "month", "year"], "PARSERS": ["custom-formats", "absolute-time"],
+                "STRICT_PARSING": True}
+
+    def parse(text: str) -> datetime | None:
+        try:
+            found = dateparser.parse(text, languages=[language], settings=settings)
+        except Exception:  # unknown language (ValueError), or its own bugs on odd text
+            return None
+        return found if isinstance(found, datetime) else None
+
+    try:
+        dateparser.parse("2000", languages=[language])
+    except Exception:
+        return None
+    return parse
 
 
 def _zone(name: str | None, offset: int | None) -> tzinfo | None:

@@ -7,10 +7,12 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from feedmaker import extract_scripts
 from feedmaker.extract_hints import (
     JUNK_ROLES,
     JUNK_TAGS,
     NEGATIVE,
+    NEVER_ARTICLE,
     POSITIVE,
     SOFT_JUNK,
     STRONG_NEGATIVE,
@@ -23,6 +25,11 @@ __all__ = ["body_text", "extract_body"]
 MIN_PARAGRAPH_CHARS = 25
 # Below this much text the "body" we found is a stub (a 404 notice, a teaser): no body.
 MIN_BODY_CHARS = 60
+# Below this much visible text, the page's <noscript> and data scripts are searched as well.
+FALLBACK_BELOW_CHARS = 500
+# The main run of paragraphs is protected from pruning only when it is this long: a few short
+# paragraphs in a cookie notice or a teaser grid are no article.
+MIN_CORE_CHARS = 400
 # A negative-named node holding at least this share of the page's paragraph text is a
 # layout wrapper that happens to carry a bad word ("content has-sidebar"), not boilerplate.
 WRAPPER_SHARE = 0.4
@@ -36,6 +43,11 @@ SIBLING_SHARE = 0.2
 # A block shaped like the best one (same tag and class) joins it at this fraction of its
 # score: chunked article bodies have pieces of very different lengths.
 CHUNK_SHARE = 0.1
+# Readability's alternative-ancestor step: among the best few blocks, this many scoring within
+# this share of the best, all under one ancestor, make that ancestor the article.
+ALTERNATIVE_SHARE = 0.75
+ALTERNATIVES_SEEN = 4
+ALTERNATIVES_NEEDED = 3
 
 
 # Kept in the fragment whatever their class says ("figure gallery-image", "figcaption caption"):
@@ -62,10 +74,73 @@ def _name_kind(name: str) -> int:
     return 3 if POSITIVE.search(name) else 2
 
 
+def _core(body: LexborNode) -> tuple[LexborNode | None, int]:
+    """The parent of the most paragraph text (the article's own container, whatever its class
+    or visibility says), and all paragraph text of the page."""
+    sums: dict[int, list[Any]] = {}
+    total = 0
+    for p in body.css("p"):
+        n = len(p.text(strip=True))
+        total += n
+        parent = p.parent
+        if parent is None or not n:
+            continue
+        entry = sums.get(parent.mem_id)
+        if entry is None:
+            sums[parent.mem_id] = [parent, n]
+        else:
+            entry[1] += n
+    for core, text in sorted(sums.values(), key=lambda entry: -entry[1])[:3]:
+        if text < MIN_CORE_CHARS:
+            break
+        if not _under_never_article(core):
+            return core, total
+    return None, total
+
+
+def _classes_of(core: LexborNode) -> set[tuple[str, str]]:
+    """(tag, class) of the core, its ancestors and its paragraphs."""
+    found = set()
+    cur: LexborNode | None = core
+    while cur is not None and cur.tag not in ("body", "html"):
+        if cls := cur.attrs.get("class"):
+            found.add((cur.tag or "", cls))
+        cur = cur.parent
+    for child in core.iter(include_text=False):
+        if child.tag == "p" and (cls := child.attrs.get("class")):
+            found.add(("p", cls))
+    return found
+
+
+def _under_never_article(node: LexborNode) -> bool:
+    """Inside a comment thread, a cookie banner, a sign-up box or a dialog: the page's longest
+    run of paragraphs can be one of those, and then it is no article."""
+    cur: LexborNode | None = node
+    while cur is not None and cur.tag not in ("body", "html"):
+        name = f"{cur.attrs.get('class') or ''} {cur.id or ''}"
+        if name.strip() and NEVER_ARTICLE.search(name):
+            return True
+        cur = cur.parent
+    return False
+
+
 def _prune(body: LexborNode) -> None:
-    """Remove boilerplate subtrees named or marked as such, keeping big layout wrappers."""
-    p_total = _p_text_len(body) or 1
+    """Remove boilerplate subtrees named or marked as such, keeping big layout wrappers and
+    whatever holds the page's main run of paragraphs (see _core)."""
+    core, p_total = _core(body)
+    p_total = p_total or 1
     text_total = len(body.text(strip=True)) or 1
+    # A wrapper named "sidebar-grid", "commentary" or "node--promoted", a tab panel or a
+    # streamed-in hidden <div> around the article is layout, not boilerplate: the core and its
+    # ancestors are never removed, nor the paragraphs right in it ("user-text-lg" is a font).
+    protected: set[int] = set()
+    cur = core
+    while cur is not None:
+        protected.add(cur.mem_id)
+        cur = cur.parent
+    # ... nor blocks built like them: the other chunks of an article split between ads
+    # ("sidebar-grid__content" twice), and paragraphs classed like the core's own.
+    alike = _classes_of(core) if core is not None else set()
 
     def holds(node: LexborNode, share: float) -> bool:
         # Does node hold this share of the page's paragraph text, or of all its text (for
@@ -80,12 +155,13 @@ def _prune(body: LexborNode) -> None:
     doomed_ids: set[int] = set()
 
     def doom(node: LexborNode) -> None:
-        if node.mem_id not in doomed_ids:
+        if node.mem_id not in doomed_ids and node.mem_id not in protected:
             doomed.append(node)
             doomed_ids.add(node.mem_id)
 
+    # (protected nodes are skipped before `holds`, which walks their whole text)
     for node in body.css(SOFT_JUNK):
-        if not holds(node, SOFT_JUNK_SHARE):
+        if node.mem_id not in protected and not holds(node, SOFT_JUNK_SHARE):
             doom(node)
     for node in body.css('[hidden], [role], [style*="none" i]'):
         attrs = node.attributes
@@ -94,8 +170,10 @@ def _prune(body: LexborNode) -> None:
                 or "display:none" in style):
             doom(node)
     for node in body.css("[class], [id]"):
-        kind = _name_kind(f"{node.attrs.get('class') or ''} {node.id or ''}")
-        if kind == 0 or node.tag in _NAME_EXEMPT:
+        cls = node.attrs.get("class") or ""
+        kind = _name_kind(f"{cls} {node.id or ''}")
+        if (kind == 0 or node.tag in _NAME_EXEMPT or node.mem_id in protected
+                or (cls and (node.tag, cls) in alike)):
             continue
         if not holds(node, STRONG_WRAPPER_SHARE if kind == 2 else WRAPPER_SHARE):
             doom(node)
@@ -192,12 +270,31 @@ def _pick(body: LexborNode) -> list[LexborNode] | None:
             best, best_score = node, final
     if best is None:
         return None
+    best = _common_ancestor(best, best_score, scores, finals)
     group = _with_siblings(best, best_score, finals)
     chunks = _chunks(best, best_score, scores, finals)
     if not chunks:
         return group
     order = {node.mem_id: i for i, node in enumerate(body.traverse())}
     return sorted(group + chunks, key=lambda node: order.get(node.mem_id, 0))
+
+
+def _common_ancestor(best: LexborNode, best_score: float, scores: dict[int, list[Any]],
+                     finals: dict[int, float]) -> LexborNode:
+    """An article split into one wrapper per paragraph ("<div><div><p>" for each) scores many
+    near-equal small blocks: when several others come close to the best, their nearest common
+    ancestor with it is the article (readability's alternative-ancestors step)."""
+    close = sorted((f, mem_id) for mem_id, f in finals.items()
+                   if mem_id != best.mem_id and f >= ALTERNATIVE_SHARE * best_score)[-ALTERNATIVES_SEEN:]
+    if len(close) < ALTERNATIVES_NEEDED:
+        return best
+    lists = [_ancestors(scores[mem_id][0]) for _, mem_id in close]
+    parent = best.parent
+    while parent is not None and parent.tag not in ("body", "html"):
+        if sum(parent.mem_id in ids for ids in lists) >= ALTERNATIVES_NEEDED:
+            return parent
+        parent = parent.parent
+    return best
 
 
 def _with_siblings(best: LexborNode, best_score: float,
@@ -251,30 +348,38 @@ def _chunks(best: LexborNode, best_score: float, scores: dict[int, list[Any]],
     return chunks
 
 
-def _extract(tree: LexborHTMLParser) -> tuple[str, str] | None:
+def _extract(tree: LexborHTMLParser, page: str | bytes | None = None) -> tuple[str, str] | None:
+    """(HTML, text) of the body; with the page's own `page`, its <noscript> and data scripts
+    too when the visible page shows almost no text. The page is parsed again for that (~3 %
+    of pages): reading every page's data scripts up front, before they are stripped, cost
+    more (APNews's JSON alone ~0.5 ms a page)."""
     body = tree.body
     if body is None:
         return None
     tree.strip_tags(JUNK_TAGS)
     _prune(body)
     nodes = _pick(body)
-    if not nodes:
-        return None
-    html, text = render(nodes)
-    if len(text) < MIN_BODY_CHARS:
-        return None
-    return html, text
+    got = render(nodes) if nodes else None
+    if got is not None and len(got[1]) < MIN_BODY_CHARS:
+        got = None
+    if page and (got is None or len(got[1]) < FALLBACK_BELOW_CHARS):
+        fragment = extract_scripts.best(extract_scripts.sources(LexborHTMLParser(page)))
+        other = _extract(LexborHTMLParser(f"<body>{fragment}</body>")) if fragment else None
+        if other is not None and (got is None or len(other[1]) > 2 * len(got[1])):
+            return other
+    return got
 
 
-def extract_body(tree: LexborHTMLParser) -> str | None:
+def extract_body(tree: LexborHTMLParser, page: str | bytes | None = None) -> str | None:
     """The main text block of an article page as an HTML fragment (p, h2-h6, ul/ol/li,
     blockquote, figure/img/figcaption, a, em/strong, pre/code, table kept), or None if no
-    plausible body.
+    plausible body. Given the page the tree was parsed from, text the page ships only in
+    <noscript> or in a script's data is found too.
 
     MUTATES `tree`: boilerplate is removed from it in place, so pass a tree you no longer need.
     Attributes and URLs are left as they are; sanitizing and absolutizing is a later stage.
     """
-    got = _extract(tree)
+    got = _extract(tree, page)
     return got[0] if got else None
 
 
@@ -284,5 +389,5 @@ def body_text(html: str) -> str:
     Figure captions are kept in the HTML but not in this text: they describe a picture, they
     are not part of the article's prose.
     """
-    got = _extract(LexborHTMLParser(html))
+    got = _extract(LexborHTMLParser(html), html)
     return got[1] if got else ""

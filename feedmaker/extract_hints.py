@@ -59,6 +59,11 @@ STRONG_NEGATIVE = re.compile(
     r"|breadcrumb|sidebar"
 )
 
+# Names of blocks that never hold the article, however much text they have: the page's longest
+# run of paragraphs may be a long comment or a cookie notice on a short article.
+NEVER_ARTICLE = re.compile(r"comment(?!ary|ator)|disqus|cookie|consent|gdpr|privacy|newsletter|subscri"
+                           r"|signup|modal|popup|dialog|reply|replies|respond", re.I)
+
 # Short blocks whose text starts like this are calls to action or link teasers, not prose.
 # Only matched on blocks under BOILERPLATE_MAX_CHARS characters, so a real paragraph that
 # happens to start with "Related" survives.

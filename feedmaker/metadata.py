@@ -6,19 +6,14 @@ orders them per field, most reliable first. Nothing here raises on odd markup.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from . import jsonld
 from .sanitize import clean_text
-
-ARTICLE_TYPES = {"newsarticle", "article", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
-                 "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "socialmediaposting",
-                 "liveblogposting", "techarticle", "scholarlyarticle", "report", "webpage", "posting"}
 
 
 @dataclass
@@ -27,9 +22,12 @@ class PageMeta:
     ld: dict[str, Any] = field(default_factory=dict)  # the page's Article-like JSON-LD object
     meta: dict[str, list[str]] = field(default_factory=dict)  # lowercased property/name -> contents
     canonical: str | None = None  # the first <link rel="canonical"> href
+    url: str = ""  # the page's own URL
+    html: str | bytes = ""  # the page as fetched, for the last-resort date search
+    cache: dict[str, Any] = field(default_factory=dict)  # values sources share, computed once
 
     @classmethod
-    def of(cls, tree: LexborHTMLParser) -> PageMeta:
+    def of(cls, tree: LexborHTMLParser, url: str = "", html: str | bytes = "") -> PageMeta:
         # One walk of the document for all three: each whole-page CSS query costs ~20 µs on a
         # 100 KB page whatever it finds (the first on a page ~30 µs more, setting up lexbor's
         # selector engine); a selector list of three costs less than three separate queries.
@@ -48,7 +46,8 @@ class PageMeta:
             content = attrs.get("content")
             if key and content and content.strip():
                 meta.setdefault(key.strip().lower(), []).append(content.strip())
-        return cls(tree, _article_ld(scripts), meta, canonical)
+        ld = jsonld.article(jsonld.blocks([n.text(deep=True) for n in scripts])) if scripts else {}
+        return cls(tree, ld, meta, canonical, url, html)
 
     def first(self, *keys: str) -> str | None:
         for key in keys:
@@ -62,101 +61,19 @@ _META_NODES = ('meta[content], script[type="application/ld+json"], '
                'link[rel~="canonical"][href]')
 
 
-def _article_ld(scripts: list[LexborNode]) -> dict[str, Any]:
-    """The first Article-like object in any JSON-LD block (through @graph, arrays, mainEntity)."""
-    best: dict[str, Any] = {}
-    for node in scripts:
-        try:
-            data = json.loads(node.text(deep=True).strip().rstrip(";"), strict=False)
-        except ValueError:
-            continue
-        for obj in _walk(data):
-            types = obj.get("@type")
-            names = {str(t).lower() for t in (types if isinstance(types, list) else [types])}
-            # A WebPage wrapper loses to a real article type when both are present.
-            if names & ARTICLE_TYPES and (
-                    not best or ("webpage" in _types(best) and "webpage" not in names)):
-                best = obj
-    return best
-
-
-def _types(obj: dict[str, Any]) -> set[str]:
-    t = obj.get("@type")
-    return {str(x).lower() for x in (t if isinstance(t, list) else [t])}
-
-
-def _walk(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
-    if depth > 4:
-        return
-    if isinstance(data, list):
-        for item in data:
-            yield from _walk(item, depth + 1)
-    elif isinstance(data, dict):
-        yield data
-        for key in ("@graph", "mainEntity", "mainEntityOfPage"):
-            if key in data:
-                yield from _walk(data[key], depth + 1)
-
-
-def _ld_text(value: Any) -> str | None:
-    return _ld_first(value, ("name", "@value"), clean_text)
-
-
-def _ld_first(value: Any, keys: tuple[str, ...], leaf: Callable[[str], str]) -> str | None:
-    """The first non-empty `leaf(string)` in a JSON-LD value: the string itself, the first of
-    `keys` an object has, or the first item of a list that gives one."""
-    if isinstance(value, str):
-        return leaf(value) or None
-    if isinstance(value, dict):
-        return _ld_first(next((v for k in keys if (v := value.get(k))), None), keys, leaf)
-    if isinstance(value, list):
-        return next((found for item in value if (found := _ld_first(item, keys, leaf))), None)
-    return None
-
-
-def _ld_names(value: Any) -> list[str]:
-    items = value if isinstance(value, list) else [value]
-    names = []
-    for item in items:
-        name = item.get("name") if isinstance(item, dict) else item
-        if isinstance(name, str) and clean_text(name) and not name.startswith(("http:", "https:")):
-            names.append(clean_text(name))
-    return names
-
-
-def _ld_url(value: Any) -> str | None:
-    return _ld_first(value, ("url", "contentUrl", "@id"), str.strip)
-
-
-_KEYWORD_SEPARATOR = re.compile(r"[,;|]")
-
-
-def split_keywords(value: Any) -> list[str]:
-    items = value if isinstance(value, list) else [value]
-    out: list[str] = []
-    for item in items:
-        if isinstance(item, dict):
-            item = item.get("name")
-        if isinstance(item, str):
-            out += [clean_text(k) for k in _KEYWORD_SEPARATOR.split(item)]
-    return [k for k in out if k]
-
-
+_ld_text = jsonld.text
 # --- JSON-LD ----------------------------------------------------------------------------------
-def ld_title(m: PageMeta) -> str | None:
-    return _ld_text(m.ld.get("headline") or m.ld.get("name"))
-
-
 def ld_body(m: PageMeta) -> str | None:
-    return _ld_text(m.ld.get("articleBody"))
+    """articleBody, one line per paragraph."""
+    raw = jsonld.first(m.ld.get("articleBody"), ("@value",), str)
+    if not raw:
+        return None
+    lines = [line for part in raw.splitlines() if (line := clean_text(part))]
+    return "\n".join(lines) or None
 
 
 def ld_description(m: PageMeta) -> str | None:
     return _ld_text(m.ld.get("description"))
-
-
-def ld_author(m: PageMeta) -> list[str] | None:
-    return _ld_names(m.ld.get("author")) or None
 
 
 def ld_published(m: PageMeta) -> str | None:
@@ -168,72 +85,12 @@ def ld_modified(m: PageMeta) -> str | None:
 
 
 def ld_image(m: PageMeta) -> str | None:
-    return _ld_url(m.ld.get("image") or m.ld.get("thumbnailUrl"))
-
-
-def ld_tags(m: PageMeta) -> list[str] | None:
-    return split_keywords(m.ld.get("keywords")) or None
+    return jsonld.url(m.ld.get("image") or m.ld.get("thumbnailUrl"))
 
 
 # --- OpenGraph, article:, twitter:, Dublin Core and plain meta --------------------------------
-def og_title(m: PageMeta) -> str | None:
-    title = m.first("og:title", "twitter:title", "dc.title")
-    return strip_site_name(title, m) if title else None
-
-
-_SEPARATOR = re.compile(r"\s+[|–—·•»:-]\s+|\s*[|–—·•»]\s*")
-
-
-def strip_site_name(title: str, m: PageMeta) -> str:
-    """"Headline | Site" -> "Headline": titles from meta and <title> often carry the site's name
-    (og:site_name, the publisher), or more than the page's own <h1>."""
-    title = clean_text(title)
-    publisher = m.ld.get("publisher")
-    names = {clean_text(n).casefold() for n in (
-        m.first("og:site_name", "application-name", "apple-mobile-web-app-title"),
-        publisher.get("name") if isinstance(publisher, dict) else None) if isinstance(n, str) and n}
-    seps = list(_SEPARATOR.finditer(title))
-    if seps:
-        last, first = seps[-1], seps[0]
-        tail, head = title[last.end():].casefold(), title[:first.start()].casefold()
-        if tail and any(tail == n or tail in n or n in tail for n in names):
-            return title[:last.start()].strip() or title
-        if head and head in names:
-            return title[first.end():].strip() or title
-        h1 = m.tree.css_first("h1")
-        h1_text = clean_text(h1.text(separator=" ")) if h1 is not None else ""
-        if h1_text and title.startswith(h1_text) and _SEPARATOR.match(title, len(h1_text)):
-            return h1_text
-    return title
-
-
 def og_description(m: PageMeta) -> str | None:
     return m.first("og:description", "twitter:description", "description", "dc.description")
-
-
-_BYLINE = re.compile(r"^\s*(by|written by)\s+", re.I)
-# Between names in a byline: "A, B and C", "A & B", "A; B". Only whole words, so "Anderson"
-# and "Andrea" stay whole.
-_AUTHOR_SEPARATOR = re.compile(r"\s*(?:[,;&]|\band\b|\bund\b)\s*", re.I)
-
-
-def strip_byline(text: str) -> str:
-    """"By Jane Roe" -> "Jane Roe"."""
-    return _BYLINE.sub("", clean_text(text))
-
-
-def split_authors(text: str) -> list[str]:
-    """"By Jane Roe and John Doe" -> ["Jane Roe", "John Doe"]."""
-    return [name for part in _AUTHOR_SEPARATOR.split(strip_byline(text)) if (name := part.strip())]
-
-
-def og_author(m: PageMeta) -> list[str] | None:
-    for key in ("article:author", "author", "dc.creator", "byl", "parsely-author", "sailthru.author"):
-        names = [n for value in m.meta.get(key, ()) if not value.startswith(("http:", "https:"))
-                 for n in split_authors(value)]
-        if names:
-            return names
-    return None
 
 
 def og_published(m: PageMeta) -> str | None:
@@ -251,23 +108,10 @@ def og_image(m: PageMeta) -> str | None:
                    "twitter:image:src")
 
 
-def og_tags(m: PageMeta) -> list[str] | None:
-    tags = [clean_text(t) for t in m.meta.get("article:tag", [])]
-    if not tags:
-        tags = split_keywords(m.first("news_keywords", "keywords", "sailthru.tags"))
-    return [t for t in tags if t] or None
-
-
 # --- microdata and markup heuristics -----------------------------------------------------------
 def _node_text(m: PageMeta, css: str) -> str | None:
     node = m.tree.css_first(css)
     return clean_text(node.text(separator=" ")) or None if node else None
-
-
-def md_author(m: PageMeta) -> list[str] | None:
-    text = _node_text(m, '[itemprop="author"] [itemprop="name"], [itemprop="author"], a[rel~="author"], '
-                         '.byline a, .author a, .byline, .author-name')
-    return split_authors(text) or None if text else None
 
 
 _LANGUAGE = re.compile(r"^([a-z]{2,3})((?:-[a-z0-9]{1,8})*)$", re.I)
@@ -276,6 +120,12 @@ _LANGUAGE = re.compile(r"^([a-z]{2,3})((?:-[a-z0-9]{1,8})*)$", re.I)
 def language(m: PageMeta) -> str | None:
     """The page's language as a BCP 47 tag: <html lang>, else JSON-LD inLanguage, else
     og:locale ("pt_BR" -> "pt-BR")."""
+    if "language" not in m.cache:
+        m.cache["language"] = _language(m)
+    return m.cache["language"]  # type: ignore[no-any-return]
+
+
+def _language(m: PageMeta) -> str | None:
     root = m.tree.css_first("html")
     for raw in (root.attributes.get("lang") if root is not None else None,
                 _ld_text(m.ld.get("inLanguage")), m.first("og:locale", "language", "dc.language")):
@@ -294,6 +144,19 @@ def normal_language(raw: str) -> str | None:
     return "-".join([found[1].lower(), *subtags])
 
 
+_DATE_KEY = re.compile(r"date|time|modified|published", re.I)
+
+
+def date_hints(m: PageMeta) -> list[str]:
+    """Every machine-readable date the page gives (JSON-LD, meta, <time>), for telling which
+    zone its zone-less dates are in."""
+    found = [v for key in ("datePublished", "dateModified", "dateCreated")
+             if isinstance(v := m.ld.get(key), str)]
+    found += [v for key, values in m.meta.items() if _DATE_KEY.search(key) for v in values[:2]]
+    found += [t for node in m.tree.css("time[datetime]")[:3] if (t := node.attributes.get("datetime"))]
+    return found
+
+
 def md_published(m: PageMeta) -> str | None:
     node = m.tree.css_first('[itemprop="datePublished"]')
     if node:
@@ -308,44 +171,74 @@ def time_published(m: PageMeta) -> str | None:
 
 _DATE_LIKE = re.compile(r"\d{4}|\d{1,2}:\d{2}")
 _DATE_CSS = (".published, .date, .post-date, .entry-date, .article-date, .publish-date, .dateline, "
-             "[class*=publish], [class*=date]")
+             "[class*=publish], [class*=date], [class*=Date]")
+# A date inside a link or a teaser's heading is another article's.
+_TEASER = frozenset({"a", "h2", "h3", "h4", "h5", "h6", "nav", "aside", "footer"})
 
 
 def visible_date(m: PageMeta) -> str | None:
     """The first date-looking element's text: many sites show the date with no markup for it."""
-    for node in m.tree.css(_DATE_CSS)[:5]:
+    for node in m.tree.css(_DATE_CSS)[:8]:
         text = clean_text(node.text(separator=" "))
-        if text and len(text) < 80 and _DATE_LIKE.search(text):
+        if text and len(text) < 80 and _DATE_LIKE.search(text) and not _in_teaser(node):
             return text
     return None
 
 
-def h1_title(m: PageMeta) -> str | None:
-    node = m.tree.css_first("article h1, main h1, h1")
-    text = clean_text(node.text(separator=" ")) if node else ""
-    if text:
-        return text
-    node = m.tree.css_first("title")
-    return strip_site_name(node.text(), m) or None if node else None
+HTMLDATE_CHARS = 200_000
+# /2024/05/01/, /2024-05-01/, /20240501/ in a URL's path: the day the article was filed.
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)")
 
 
-def rel_tags(m: PageMeta) -> list[str] | None:
-    tags = [clean_text(n.text(separator=" ")) for n in m.tree.css('a[rel~="tag"]')]
-    return list(dict.fromkeys(t for t in tags if t)) or None
+def url_date(m: PageMeta) -> str | None:
+    """The date in the page's URL path, when it has one (read as that day's midnight)."""
+    path = m.url.split("?", 1)[0].split("#", 1)[0]
+    found = _URL_DATE.search(path[path.find("/", path.find("//") + 2):] if "//" in path else path)
+    return f"{found[1]}-{found[2]}-{found[3]}" if found else None
 
 
-# Links to a tag/topic page, the commonest unmarked way of listing an article's tags.
-_TAG_HREF = re.compile(r"/(tags?|topics?|keywords?|subjects?|themen|schlagworte?)/[^/?#]+/?$", re.I)
-_TAG_LISTS = (".tags a, .tag-list a, .post-tags a, .entry-tags a, .article-tags a, .story-tags a, "
-              ".keywords a, .topics a")
+def found_date(m: PageMeta) -> str | None:
+    """htmldate's publication date for a page that marks none up: it reads the URL, the
+    page's scripts and its visible text the way a person would look for one. Only pages with
+    no date anywhere else pay for it (it parses the page again, with lxml, ~5 ms)."""
+    if not m.html:
+        return None
+    try:
+        from htmldate import find_date
+    except ImportError:
+        return None
+    html = m.html.decode("utf-8", "replace") if isinstance(m.html, bytes) else m.html
+    try:
+        # The first 200 KB: a page's date sits in its head or above the article, and lxml's
+        # parse of a 2 MB page costs 40 ms (on the 20 dateless real pages, the same dates).
+        found = find_date(html[:HTMLDATE_CHARS], url=m.url or None, original_date=True,
+                          extensive_search=False, outputformat="%Y-%m-%dT%H:%M:%S", verbose=False)
+    except Exception:  # its parser or heuristics failing on odd markup is "no date"
+        return None
+    return found if isinstance(found, str) else None
+
+
+def _in_teaser(node: LexborNode) -> bool:
+    cur = node.parent
+    for _ in range(4):
+        if cur is None or cur.tag in ("article", "main", "body"):
+            return False
+        if cur.tag in _TEASER:
+            return True
+        cur = cur.parent
+    return False
+
+
 _FURNITURE = ("nav", "aside", "form")
 
 
-def _in_furniture(node: Any) -> bool:
-    """Inside navigation, a sidebar, or the page's own header/footer (an article's are fine)."""
+def in_furniture(node: Any, header: bool = True) -> bool:
+    """Inside navigation, a sidebar, or the page's own footer or (with `header`) header; an
+    article's own header and footer are fine."""
     cur = node.parent
+    edges = ("header", "footer") if header else ("footer",)
     while cur is not None and cur.tag not in ("body", "html"):
-        if cur.tag in _FURNITURE or (cur.tag in ("header", "footer") and not _inside(cur, "article")):
+        if cur.tag in _FURNITURE or (cur.tag in edges and not _inside(cur, "article")):
             return True
         cur = cur.parent
     return False
@@ -358,25 +251,6 @@ def _inside(node: Any, tag: str) -> bool:
             return True
         cur = cur.parent
     return False
-
-
-def md_tags(m: PageMeta) -> list[str] | None:
-    """Microdata keywords, else the links of a tag list or to tag pages outside page furniture."""
-    node = m.tree.css_first('[itemprop="keywords"]:not(meta)')
-    if node is not None:
-        tags = split_keywords(node.attributes.get("content") or node.text(separator=", "))
-        if tags:
-            return tags
-    nodes = [n for n in m.tree.css(_TAG_LISTS) if not _in_furniture(n)]
-    if not nodes:
-        nodes = [n for n in m.tree.css("a[href]")
-                 if _TAG_HREF.search(n.attributes.get("href") or "") and not _in_furniture(n)]
-    tags = [clean_text(n.text(separator=" ")) for n in nodes]
-    return list(dict.fromkeys(t for t in tags if t and len(t) < 80)) or None
-
-
-def md_title(m: PageMeta) -> str | None:
-    return _node_text(m, '[itemprop="headline"]:not(meta)')
 
 
 def md_modified(m: PageMeta) -> str | None:
@@ -409,6 +283,6 @@ def md_summary(m: PageMeta) -> str | None:
     """A visible standfirst under the headline, from microdata or the usual class names."""
     for node in m.tree.css(_SUMMARY_CSS)[:3]:
         text = clean_text(node.text(separator=" "))
-        if len(text) >= 20 and not _in_furniture(node):
+        if len(text) >= 20 and not in_furniture(node):
             return text
     return None

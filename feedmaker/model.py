@@ -12,9 +12,11 @@ class Article:
     """One article as parsed from its page and as stored.
 
     `url` is the canonical URL (tracking parameters and fragment removed) and is the entry id.
-    Datetimes are timezone-aware UTC. `content` is sanitized HTML with absolute URLs;
-    `summary` is plain text. `authors` holds one name per person or agency; `language` is a
-    BCP 47 tag ("en", "pt-BR") from the page, when it says.
+    Datetimes are timezone-aware: a freshly parsed article keeps the offset its page gave
+    (the page's local time, shown by `feedmaker check`), the store and the feeds use UTC.
+    `content` is sanitized HTML with absolute URLs; `summary` is plain text. `authors` holds
+    one name per person or agency; `language` is a BCP 47 tag ("en", "pt-BR") from the page,
+    when it says.
     """
 
     url: str

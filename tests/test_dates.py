@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from feedmaker.dates import EARLIEST, parse_date, parse_tz, rfc822, rfc3339
+from feedmaker.dates import EARLIEST, parse_date, parse_tz, read_date, rfc822, rfc3339
 
 NOW = datetime(2023, 1, 1, 12, 0, tzinfo=UTC)
 BEIRUT = ZoneInfo("Asia/Beirut")  # UTC+2 in November 2022
@@ -52,7 +52,14 @@ def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second:
         ("11/24/2022", utc(2022, 11, 23, 22, 0)),  # unambiguous month-first still works
         ("24.11.2022 18:32", utc(2022, 11, 24, 16, 32)),
         ("2022/11/24", utc(2022, 11, 23, 22, 0)),
-        ("November 2022", utc(2022, 10, 31, 22, 0)),
+        # no day: a guess at the 1st would be a wrong date nobody notices
+        ("November 2022", None),
+        ("Articles to be expanded from February 2018", None),
+        # month names of other languages are not English abbreviations: dateutil would skip
+        # "Februar" and read 1 January; without the page's language they are not read at all
+        ("1. Februar 2022", None),
+        ("2. Juni 2021 um 10:00 Uhr", None),
+        ("12. März 2021", None),
         # words around the date
         ("Published: 24 Nov 2022 18:32 | Updated 25 Nov 2022 10:00", utc(2022, 11, 24, 16, 32)),
         ("Published 24 Nov 2022 18:32 Updated 25 Nov 2022 10:00", utc(2022, 11, 24, 16, 32)),
@@ -96,6 +103,44 @@ def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second:
 )
 def test_parse_date(text: str | None, expected: datetime | None) -> None:
     assert parse_date(text, BEIRUT, now=NOW) == expected
+
+
+# Dates in words of the page's language: right, or not at all.
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("1. Februar 2022", "de", utc(2022, 1, 31, 22, 0)),
+        ("2. Juni 2021 um 10:00 Uhr", "de-DE", utc(2021, 6, 2, 7, 0)),
+        ("12. März 2021", "de", utc(2021, 3, 11, 22, 0)),
+        ("Veröffentlicht am 12. März 2021, 14:33 Uhr", "de", utc(2021, 3, 12, 12, 33)),
+        ("Publicado el 4 de mayo de 2022", "es", utc(2022, 5, 3, 21, 0)),
+        ("lundi 4 avril 2022 à 10h30", "fr", utc(2022, 4, 4, 7, 30)),
+        ("4. mai 2022 kl. 10.30", "no", utc(2022, 5, 4, 7, 30)),
+        ("13 Mayıs 2022", "tr", utc(2022, 5, 12, 21, 0)),
+        ("2022年5月4日 14:00", "ja", utc(2022, 5, 4, 11, 0)),
+        ("2022년 5월 4일 14:00", "ko", utc(2022, 5, 4, 11, 0)),
+        # still no day, a relative date, or a language without month names: nothing
+        ("Februar 2022", "de", None),
+        ("vor 2 Stunden", "de", None),
+        ("12. März 2021", "xx", None),
+        # numeric dates: month first only where that is the custom
+        ("05/06/2022", "en-US", utc(2022, 5, 5, 21, 0)),
+        ("05/06/2022", "en-GB", utc(2022, 6, 4, 21, 0)),
+        ("05.06.2022", "de", utc(2022, 6, 4, 21, 0)),
+    ],
+)
+def test_parse_date_in_the_page_language(text: str, language: str, expected: datetime | None) -> None:
+    assert parse_date(text, BEIRUT, now=NOW, language=language) == expected
+
+
+def test_read_date_keeps_the_offset_the_page_gave() -> None:
+    given = read_date("2022-11-24T18:32:00+05:30", BEIRUT, now=NOW)
+    assert given is not None and given.zoned
+    assert given.when.utcoffset() == timedelta(hours=5, minutes=30)
+    assert given.when == utc(2022, 11, 24, 13, 2)
+    naive = read_date("24 Nov 2022 18:32", BEIRUT, now=NOW)
+    assert naive is not None and not naive.zoned
+    assert naive.when.tzinfo is BEIRUT and naive.when.hour == 18
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -88,10 +89,16 @@ def test_fallback_table(head: str, body: str, field: str, expected: object, sour
      datetime(2024, 5, 1, 7, 0, tzinfo=UTC)),
     ("", ARTICLE_BODY + '<div class="date">Published 24 Nov 2022 18:32</div>',
      datetime(2022, 11, 24, 16, 32, tzinfo=UTC)),
-    ("", ARTICLE_BODY, None),
+    # nothing on the page but the date in its URL (found by htmldate): midnight, site zone
+    ("", ARTICLE_BODY, datetime(2024, 4, 30, 21, 0, tzinfo=UTC)),
 ])
 def test_published_dates(head: str, body: str, expected: datetime | None) -> None:
     assert parse_article(_page(head, body), URL, _site()).article.published == expected
+
+
+def test_no_date_anywhere_is_no_date() -> None:
+    page = _page("", ARTICLE_BODY + "<footer>© 2024 Example News</footer>")
+    assert parse_article(page, "https://news.example.com/world/some-story", _site()).article.published is None
 
 
 def test_rules_come_first_and_name_their_selector() -> None:
@@ -242,3 +249,187 @@ def test_language(head: str, html_lang: str, expected: str | None) -> None:
     lang = f' lang="{html_lang}"' if html_lang else ""
     page = _page(head, ARTICLE_BODY).replace("<html>", f"<html{lang}>")
     assert parse_article(page, URL, _site()).article.language == expected
+
+
+# ------------------------------------------------------------------ pages with no rules, by kind
+def _ld(obj: str) -> str:
+    return f'<script type="application/ld+json">{obj}</script>'
+
+
+YOAST = _ld('{"@context":"https://schema.org","@graph":['
+            '{"@type":"Article","@id":"https://news.example.com/a/#article","headline":"Yoast headline",'
+            '"author":{"name":"Jane Roe","@id":"https://news.example.com/#/schema/person/1"},'
+            '"publisher":{"@id":"https://news.example.com/#organization"},'
+            '"image":{"@id":"https://news.example.com/a/#primaryimage"},'
+            '"datePublished":"2024-05-01T10:00:00+00:00"},'
+            '{"@type":"WebPage","@id":"https://news.example.com/a/","name":"Yoast headline - Example"},'
+            '{"@type":"ImageObject","@id":"https://news.example.com/a/#primaryimage",'
+            '"url":"https://news.example.com/img/lead.jpg","width":1200},'
+            '{"@type":"Person","@id":"https://news.example.com/#/schema/person/2","name":"John Doe"},'
+            '{"@type":"Organization","@id":"https://news.example.com/#organization","name":"Example News"}'
+            ']}')
+
+
+@pytest.mark.parametrize(("head", "body", "field", "expected"), [
+    # Yoast's @graph: references by @id resolved, never the "#primaryimage" anchor as the image
+    (YOAST, ARTICLE_BODY, "image", "https://news.example.com/img/lead.jpg"),
+    (YOAST, ARTICLE_BODY, "title", "Yoast headline"),
+    (YOAST.replace('"author":{"name":"Jane Roe",', '"author":{'), ARTICLE_BODY, "author", []),
+    (YOAST.replace('"author":{"name":"Jane Roe","@id":"https://news.example.com/#/schema/person/1"}',
+                   '"author":[{"@id":"https://news.example.com/#/schema/person/2"}]'), ARTICLE_BODY,
+     "author", ["John Doe"]),
+    # XHTML pages wrap JSON-LD in CDATA
+    ('<script type="application/ld+json">//<![CDATA[\n{"@type":"Article","headline":"In CDATA",'
+     '"datePublished":"2003-02-28T21:51:08Z"}\n//]]></script>', ARTICLE_BODY, "title", "In CDATA"),
+    # people as givenName/familyName
+    (_ld('{"@type":"NewsArticle","headline":"x","author":[{"@type":"Person","givenName":"Anna Giulia",'
+         '"familyName":"Fink"}]}'), ARTICLE_BODY, "author", ["Anna Giulia Fink"]),
+    # one JSON-LD string naming several people
+    (_ld('{"@type":"NewsArticle","headline":"x","author":{"@type":"Person",'
+         '"name":"Ann Lee, Bo Park and Cy Diaz"}}'), ARTICLE_BODY, "author",
+     ["Ann Lee", "Bo Park", "Cy Diaz"]),
+])
+def test_json_ld_kinds(head: str, body: str, field: str, expected: object) -> None:
+    article = parse_article(_page(head, body), URL, _site()).article
+    value = getattr(article, "authors" if field == "author" else field)
+    assert (list(value) if isinstance(value, tuple) else value) == expected
+
+
+SITE = '<meta property="og:site_name" content="Example News">'
+
+
+@pytest.mark.parametrize(("head", "body", "url", "expected"), [
+    # the site's name after the headline, named only by the host
+    ('<meta property="og:title" content="Samsung must destroy phones - Golem.de">', ARTICLE_BODY,
+     "https://www.golem.de/news/x.html", "Samsung must destroy phones"),
+    # ... or by og:site_name, in JSON-LD as well
+    (SITE + _ld('{"@type":"NewsArticle","headline":"Pipeline flagged - Example News"}'), ARTICLE_BODY,
+     URL, "Pipeline flagged"),
+    # "Headline | Section | Site": the section goes when the page also gives the bare headline
+    (SITE + _ld('{"@type":"NewsArticle","headline":"Bomber back | Sport"}') +
+     '<meta property="og:title" content="Bomber back">', ARTICLE_BODY, URL, "Bomber back"),
+    # "Site: Headline", and a dangling separator
+    ('<meta property="og:title" content="Example News: Council votes :: ">' + SITE, ARTICLE_BODY, URL,
+     "Council votes"),
+    # a headline that merely mentions the site keeps its words
+    ('<meta property="og:site_name" content="Dropbox">'
+     '<meta property="og:title" content="How we designed Dropbox\'s ATF - an async task framework">',
+     ARTICLE_BODY, "https://dropbox.tech/x", "How we designed Dropbox's ATF - an async task framework"),
+    # a JSON-LD "headline" that no other source repeats (a description) loses to one that is
+    (_ld('{"@type":"Article","headline":"matrix equal to its conjugate-transpose",'
+         '"name":"Hermitian matrix"}') + "<title>Hermitian matrix - Wikipedia</title>",
+     "<h1>Hermitian matrix</h1>" + ARTICLE_BODY.replace("<h1>The headline</h1>", ""), URL,
+     "Hermitian matrix"),
+    # a site's logo in the first <h1>: the <h1> that the <title> repeats wins
+    ("<title>Council votes on bike lanes | Example</title>",
+     "<h1>Example</h1>" + ARTICLE_BODY.replace("The headline", "Council votes on bike lanes"), URL,
+     "Council votes on bike lanes"),
+])
+def test_titles(head: str, body: str, url: str, expected: str) -> None:
+    assert parse_article(_page(head, body), url, _site()).article.title == expected
+
+
+@pytest.mark.parametrize(("head", "body", "lang", "expected"), [
+    ('<meta name="author" content="Von Felix Schröder und Jörg Soldwisch, dpa">', ARTICLE_BODY, "de",
+     ["Felix Schröder", "Jörg Soldwisch", "dpa"]),
+    ('<meta name="author" content="Trine Jørgensen og Tôrtia Reimer-Johansen">', ARTICLE_BODY, "da",
+     ["Trine Jørgensen", "Tôrtia Reimer-Johansen"]),
+    ('<meta name="author" content="Por César Salza">', ARTICLE_BODY, "es", ["César Salza"]),
+    ('<meta name="author" content="Martin Untersinger (avec Damien Leloup et Morgane Tual)">',
+     ARTICLE_BODY, "fr", ["Martin Untersinger", "Damien Leloup", "Morgane Tual"]),
+    # roles, degrees, initials, URLs, e-mail addresses and dates glued to a byline
+    ('<meta name="author" content="Jane Roe, Staff Writer">', ARTICLE_BODY, "en", ["Jane Roe"]),
+    ('<meta name="author" content="Brenda Goodman, MA">', ARTICLE_BODY, "en", ["Brenda Goodman"]),
+    ('<meta name="author" content="Elena Oberholzer (obe), Oliver Maksan (oma)">', ARTICLE_BODY, "de",
+     ["Elena Oberholzer", "Oliver Maksan"]),
+    ('<meta name="author" content="Bradley M. Kuhn (http://ebb.org/bkuhn/)">', ARTICLE_BODY, "en",
+     ["Bradley M. Kuhn"]),
+    ('<meta name="author" content="Dan Goodin - Apr 16, 2015 8:02 pm UTC">', ARTICLE_BODY, "en",
+     ["Dan Goodin"]),
+    ('<meta name="author" content="Steven Musil January 18, 2017 11:00 PM PST @stevenmusil">',
+     ARTICLE_BODY, "en", ["Steven Musil"]),
+    ('<meta name="author" content="Rob Ewaschuk Edited by Betsy Beyer">', ARTICLE_BODY, "en",
+     ["Rob Ewaschuk"]),
+    ('<meta name="author" content="신현주 기자">', ARTICLE_BODY, "ko", ["신현주"]),
+    ('<meta name="author" content="j.roe@news.example.com">', ARTICLE_BODY, "en", []),
+    # the publisher's name is not an author while the page names a person ...
+    ('<meta name="author" content="Example News">' + SITE,
+     ARTICLE_BODY.replace("</h1>", '</h1><p class="byline">By Jane Roe</p>'), "en", ["Jane Roe"]),
+    # ... and is one when it names nobody else
+    ('<meta name="author" content="Example News">' + SITE, ARTICLE_BODY, "en", ["Example News"]),
+    # visible bylines: only what reads as names ("Follow", "Published" are buttons and labels)
+    ("", ARTICLE_BODY.replace("</h1>", '</h1><div class="article__author">Follow</div>'
+                              '<div class="author-name">Jane Roe <span>Monday, May 6, 2024</span></div>'),
+     "en", ["Jane Roe"]),
+    ("", ARTICLE_BODY.replace("</h1>", '</h1><div class="comment-author">Troll</div>'), "en", []),
+])
+def test_authors(head: str, body: str, lang: str, expected: list[str]) -> None:
+    page = _page(head, body).replace("<html>", f'<html lang="{lang}">')
+    assert list(parse_article(page, URL, _site()).article.authors) == expected
+
+
+@pytest.mark.parametrize(("head", "body", "lang", "expected"), [
+    # a zone-less date takes the offset another date of the page gives the same wall-clock time
+    (_ld('{"@type":"NewsArticle","headline":"x","datePublished":"2023-04-28 18:11:01.0"}') +
+     '<meta name="date" content="2023-04-28T18:11:01+02:00">', ARTICLE_BODY, "de",
+     "2023-04-28T18:11:01+02:00"),
+    # an offset the page gives is kept (the store writes UTC; the page's local time stays visible)
+    ('<meta property="article:published_time" content="2024-04-24T22:58:49+02:00">', ARTICLE_BODY, "de",
+     "2024-04-24T22:58:49+02:00"),
+    # dates in words of the page's language, visible only
+    ("", ARTICLE_BODY + '<div class="date">Veröffentlicht am 1. Februar 2022, 10:00 Uhr</div>', "de",
+     "2022-02-01T10:00:00+02:00"),
+    ("", ARTICLE_BODY + '<span class="post-date">Publicado el 4 de mayo de 2023</span>', "es",
+     "2023-05-04T00:00:00+03:00"),
+    # a teaser's date in a heading or a link is another article's
+    ("", '<div class="teaser"><h2><a href="/o">Other story <span class="date">24.04.2023</span></a></h2>'
+         '</div>' + ARTICLE_BODY + '<p class="dateline">28.04.2023</p>', "de", "2023-04-28T00:00:00+03:00"),
+])
+def test_published_kinds(head: str, body: str, lang: str, expected: str) -> None:
+    page = _page(head, body).replace("<html>", f'<html lang="{lang}">')
+    published = parse_article(page, "https://news.example.com/world/some-story", _site()).article.published
+    assert published is not None and published.isoformat() == expected
+
+
+def test_json_ld_article_body_beats_a_visible_teaser() -> None:
+    paragraphs = [f"Paragraph {i} of the whole story, with enough words to count as prose here."
+                  for i in range(12)]
+    body = json.dumps("\n".join(paragraphs))
+    head = _ld('{"@type":"NewsArticle","headline":"x","articleBody":' + body + "}")
+    teaser = "<article><h1>x</h1><p>" + paragraphs[0] + " " + paragraphs[1] + "</p></article>"
+    parsed = parse_article(_page(head, teaser), URL, _site())
+    assert parsed.sources["content"] == "JSON-LD"
+    assert all(f"<p>{p}</p>" in (parsed.article.content or "") for p in paragraphs)
+
+
+@pytest.mark.parametrize(("head", "body", "expected"), [
+    # CMS internals among the keywords: typed labels, content ids, hosts, counters
+    (_ld('{"@type":"NewsArticle","headline":"x","keywords":["8ae9ab2d-fe1b-4230-acb8-a59b52877682",'
+         '"Category: Travel","NLP Entity Tokens: Jasper","example.com","(1)","Jasper park"]}'),
+     ARTICLE_BODY, ["Jasper park"]),
+    # ... but a colon in a lone tag, and a company named by its domain, are tags
+    ('<meta name="keywords" content="Star Wars: Andor, Booking.com, example.com">', ARTICLE_BODY,
+     ["Star Wars: Andor", "Booking.com"]),
+    # one article:tag holding a comma-separated list
+    ('<meta property="article:tag" content="Spain,Europe,World news">', ARTICLE_BODY,
+     ["Spain", "Europe", "World news"]),
+    # CJK keywords joined by spaces
+    ('<meta name="keywords" content="深空探测 探月工程 太空">', ARTICLE_BODY,
+     ["深空探测", "探月工程", "太空"]),
+    # the author's name is a byline link, not a subject
+    ('<meta name="author" content="Victoria O’Regan">'
+     '<meta name="keywords" content="ICJ, Israel, Victoria O’Regan">', ARTICLE_BODY, ["ICJ", "Israel"]),
+    # typed tag ids
+    (_ld('{"@type":"NewsArticle","headline":"x","keywords":["sections/sverige","topic/misshandel"]}'),
+     ARTICLE_BODY, ["sverige", "misshandel"]),
+    # the publisher's tags (meta) before JSON-LD keywords written for search engines
+    ('<meta name="news_keywords" content="Boxen,Tyson Fury,Wladimir Klitschko">' +
+     _ld('{"@type":"NewsArticle","headline":"x","keywords":"Boxen Tyson Fury Wladimir Klitschko"}'),
+     ARTICLE_BODY, ["Boxen", "Tyson Fury", "Wladimir Klitschko"]),
+    # a tag list named by class, and links to topic pages
+    ("", ARTICLE_BODY + '<div class="articleTags"><span><a href="/person/giorgia-meloni/">Giorgia Meloni'
+     "</a></span></div>", ["Giorgia Meloni"]),
+    ("", ARTICLE_BODY + '<p>Filed under <a href="/temas/incendios/">Incendios</a></p>', ["Incendios"]),
+])
+def test_tags(head: str, body: str, expected: list[str]) -> None:
+    assert list(parse_article(_page(head, body), URL, _site()).article.tags) == expected

@@ -1,0 +1,134 @@
+"""Tags: article:tag and keyword meta, JSON-LD keywords, tag links; CMS internals left out.
+
+Keyword fields carry more than tags: "Category: News", "NLP Entity Tokens: India", content
+ids, hosts, the author's name (a byline link among the topic links). What is left is one tag
+per item, split where the page joined several into one string. The site's own name stays: it
+is a tag when the publisher lists it as one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import jsonld
+from .metadata import PageMeta, in_furniture
+from .sanitize import clean_text
+from .titles import is_site_name
+
+MAX_TAG = 60  # longer is a sentence (a teaser's text, a headline), not a tag
+RULE_TAG = 200  # a site's rule chose the element: its text is kept, cut to this
+_MAX_WORDS = 8
+_SEPARATOR = re.compile(r"\s*[,;|]\s*")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# CMS internals: "@handle", "post-id:1234", URLs, ids, counters.
+_JUNK = re.compile(r"^@|^[\w-]+:\S|://|^[^\w]*$|^\W*\d+\W*$|^[0-9a-f]{8}-[0-9a-f]{4}-", re.I)
+# "Category: News", "NLP Entity Tokens: India", "Day: Friday": labelled entries are a CMS's
+# dump when a list has several; one "Star Wars: Andor" among plain tags is a tag.
+_LABELLED = re.compile(r"^[^:]{1,30}:\s")
+# A host among the tags is the site's own ("financialpost.com"); "Booking.com" may be a topic.
+_HOST = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.I)
+
+
+# A CMS's typed tag id: "topic/misshandel & överfall", "sections/sverige".
+_PATH_PREFIX = re.compile(r"^[a-z_-]{2,20}/(?=\S)")
+
+
+def split_keywords(value: Any) -> list[str]:
+    """"a, b; c" -> ["a", "b", "c"]; a list's items each; a CJK list joined by spaces split."""
+    items = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, dict):
+            item = item.get("name")
+        if not isinstance(item, str):
+            continue
+        parts = _SEPARATOR.split(item)
+        if len(parts) == 1 and _CJK.search(item) and " " in item.strip():
+            parts = item.split()  # "深空探测 探月工程 太空": CJK words never hold spaces
+        out += [clean_text(p) for p in parts]
+    return [k for k in out if k]
+
+
+def clean_tags(raw: list[Any], m: PageMeta | None = None) -> list[str]:
+    """One entry per tag, in order, CMS internals left out. With the page (`m`: tags found by
+    feedmaker, not by a site's rule) also sentence-long entries and the page's author names;
+    what a site's rule selects is only cut to RULE_TAG characters."""
+    authors = _authors(m) if m is not None else set()
+    texts = [_PATH_PREFIX.sub("", clean_text(str(item)).lstrip("#").strip()) for item in raw]
+    dump = sum(1 for t in texts if _LABELLED.match(t)) >= 2
+    seen: dict[str, str] = {}
+    for tag in texts:
+        if m is None:
+            tag = tag[:RULE_TAG]
+        elif (len(tag) > MAX_TAG or len(tag.split()) > _MAX_WORDS or tag.casefold() in authors
+              or (_HOST.match(tag) and is_site_name(tag, m))):
+            continue
+        if tag and not _JUNK.search(tag) and not (dump and _LABELLED.match(tag)):
+            seen.setdefault(tag.casefold(), tag)
+    return list(seen.values())
+
+
+def _authors(m: PageMeta) -> set[str]:
+    cached = m.cache.get("author_keys")
+    if cached is None:
+        names = [*jsonld.names(m.ld.get("author")), *m.meta.get("author", ()),
+                 *m.meta.get("article:author", ())]
+        cached = m.cache["author_keys"] = {clean_text(n).casefold() for n in names}
+    return cached
+
+
+def _or_none(tags: list[str]) -> list[str] | None:
+    return tags or None
+
+
+# --- the sources, as parse.FALLBACKS uses them --------------------------------------------------
+def og_tags(m: PageMeta) -> list[str] | None:
+    """article:tag (one meta per tag; one joined with commas split), else keyword meta."""
+    tags = m.meta.get("article:tag", [])
+    if len(tags) == 1:
+        tags = split_keywords(tags[0])
+    if not tags:
+        tags = split_keywords(m.first("news_keywords", "keywords", "sailthru.tags"))
+    return _or_none(clean_tags(tags, m))
+
+
+def ld_tags(m: PageMeta) -> list[str] | None:
+    return _or_none(clean_tags(split_keywords(m.ld.get("keywords")), m))
+
+
+def rel_tags(m: PageMeta) -> list[str] | None:
+    return _or_none(clean_tags([n.text(separator=" ") for n in m.tree.css('a[rel~="tag"]')], m))
+
+
+# Links to a tag or topic page, the commonest unmarked way of listing an article's tags, in
+# the languages of the sites feedmaker meets ("thema", "tema", "sujet", "emne"...).
+_TAG_HREF = re.compile(r"/(tags?|topics?|keywords?|subjects?|themen|schlagworte?|temas?|sujets?"
+                       r"|argomenti|onderwerp|emne|aihe)/[^/?#]+/?$", re.I)
+# Tag lists by class: "tags", "tag-list", "taglist", "articleTags", "tag-list_tagContainer".
+# Looked up as containers, then their links: "[class*=tags] a" makes lexbor test every link's
+# ancestors against each pattern.
+_TAG_LISTS = ('[class*="tags"], [class*="Tags"], [class*="tag-list"], [class*="taglist"], '
+              '[class*="tagList"], .keywords, .topics')
+
+
+def md_tags(m: PageMeta) -> list[str] | None:
+    """Microdata keywords, else the links of a tag list or to tag pages outside page furniture."""
+    node = m.tree.css_first('[itemprop="keywords"]:not(meta)')
+    if node is not None:
+        tags = split_keywords(node.attributes.get("content") or node.text(separator=", "))
+        if tags:
+            return _or_none(clean_tags(tags, m))
+    nodes = []
+    seen: set[int] = set()  # a list inside a list: its links once
+    for box in m.tree.css(_TAG_LISTS):
+        if in_furniture(box):
+            continue
+        for link in box.css("a"):
+            if link.mem_id not in seen:
+                seen.add(link.mem_id)
+                nodes.append(link)
+    if not nodes:
+        nodes = [n for n in m.tree.css("a[href]")
+                 if _TAG_HREF.search(n.attributes.get("href") or "") and not in_furniture(n)]
+    return _or_none(clean_tags([n.text(separator=" ") for n in nodes], m))
