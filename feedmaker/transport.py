@@ -22,11 +22,12 @@ import ssl
 from collections.abc import AsyncIterator, Callable
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-import aiohttp
+# lighthttp imports aiohttp its own way (see there), so it comes first.
+from .lighthttp import aiohttp, httpx, tls_context
+
+# isort: split
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
-
-from .lighthttpx import httpx
 
 ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 # What a request can fail with: httpx's errors (ours below), a socket error nobody wrapped, and a
@@ -139,6 +140,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw],
                 data=request.content or None, allow_redirects=False, auto_decompress=False,
                 proxy=proxy, proxy_headers=proxy_headers,
+                # Ours, never aiohttp's default (see lighthttp): made on the first https request.
+                ssl=tls_context() if url.scheme == "https" else True,
                 timeout=aiohttp.ClientTimeout(connect=timeout.get("pool"),
                                               sock_connect=timeout.get("connect"),
                                               sock_read=timeout.get("read")))
