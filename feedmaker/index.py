@@ -49,7 +49,7 @@ def render_index(feeds: Sequence[Listed], public_url: str) -> bytes:
                                  for fmt in ("atom", "rss", "json"))
                 when = f.updated.strftime("%Y-%m-%d %H:%M UTC") if f.updated else "—"
                 body.append(f"<tr><td>{escape(f.title)}</td><td>{links}</td>"
-                            f"<td>{f.entries} entries</td><td>updated {when}</td></tr>")
+                            f"<td>{plural(f.entries, 'entry', 'entries')}</td><td>updated {when}</td></tr>")
             body.append("</table>")
         body.append("</section>")
     page = (
@@ -64,6 +64,11 @@ def render_index(feeds: Sequence[Listed], public_url: str) -> bytes:
         "into your reader.</p>\n" + "\n".join(body) + "\n</body></html>\n"
     )
     return page.encode()
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """"1 entry", "2 entries", "0 entries" (English: only 1 takes the singular)."""
+    return f"{n:,} {one if n == 1 else many}"
 
 
 def _html_attr(text: str) -> str:

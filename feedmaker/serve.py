@@ -35,6 +35,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from .errors import FeedmakerError
 from .health import Health, Metrics
+from .web.feedview import feed_page, wants_page
 
 TYPES = {
     ".atom": "application/atom+xml; charset=utf-8",
@@ -45,6 +46,7 @@ TYPES = {
     ".xml": "application/xml; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
     ".css": "text/css; charset=utf-8",
+    ".xsl": "text/xsl; charset=utf-8",
 }
 # Readers poll often; a minute of caching is harmless and every revalidation is a cheap 304.
 CACHE_CONTROL = "public, max-age=60"
@@ -119,9 +121,19 @@ def create_app(out_dir: Path, health: Callable[[], Health], metrics: Metrics | N
         # Vary on the 304 too: it stands for the 200, whose bytes depend on Accept-Encoding.
         headers = {"ETag": etag, "Last-Modified": formatdate(st.st_mtime, usegmt=True),
                    "Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding"}
+        suffix = path.suffix.lower()
+        page = suffix in (".atom", ".rss") and wants_page(request.headers)
+        if suffix in (".atom", ".rss"):  # a browser's page load gets a page (web/feedview.py)
+            headers["Vary"] += ", Sec-Fetch-Dest, Accept"
+            etag = headers["ETag"] = etag[:-1] + '-page"' if page else etag
         if _not_modified(request, etag, st.st_mtime):
             return Response(status_code=304, headers=headers)
-        media = TYPES.get(path.suffix.lower(), "application/octet-stream")
+        if page:
+            depth = request.path_params["path"].strip("/").count("/")
+            html = await run_in_threadpool(feed_page, body, "../" * depth or "./")
+            if html is not None:
+                return Response(html, headers=headers, media_type=TYPES[".html"])
+        media = TYPES.get(suffix, "application/octet-stream")
         return Response(body, headers=headers, media_type=media)
 
     async def healthz(request: Request) -> Response:
