@@ -16,7 +16,7 @@ import os
 import socket
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 
@@ -29,7 +29,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
@@ -104,9 +104,9 @@ def _not_modified(request: Request, etag: str, mtime: float) -> bool:
 
 
 def create_app(out_dir: Path, health: Callable[[], Health], metrics: Metrics | None = None,
-               ) -> Starlette:
+               routes: Sequence[BaseRoute] = ()) -> Starlette:
     """`health` is called per /healthz request: the daemon's live view, or a fresh read of the
-    state file when only serving."""
+    state file when only serving. `routes` (the browser pages, web/app.py) come before the files."""
     metrics = metrics or Metrics()
 
     async def files(request: Request) -> Response:
@@ -149,12 +149,14 @@ def create_app(out_dir: Path, health: Callable[[], Health], metrics: Metrics | N
     return Starlette(routes=[
         Route("/healthz", healthz, methods=["GET", "HEAD"]),
         Route("/metrics", metrics_, methods=["GET", "HEAD"]),
+        *routes,
         Route("/{path:path}", files, methods=["GET", "HEAD"]),
     ], middleware=[Middleware(_SecurityHeaders), Middleware(GZipMiddleware, minimum_size=500)])
 
 
 class _SecurityHeaders:
-    """nosniff on every response, the CSP on HTML ones, and one Vary (gzip adds its own)."""
+    """nosniff on every response, the CSP on HTML ones that set none of their own, and one Vary
+    (gzip adds its own)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -172,7 +174,8 @@ class _SecurityHeaders:
                 if tokens:
                     headers.append((b"vary", b", ".join(tokens)))
                 headers.append((b"x-content-type-options", b"nosniff"))
-                if any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers):
+                if any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers) \
+                        and not any(k.lower() == b"content-security-policy" for k, _ in headers):
                     headers.append((b"content-security-policy", CSP.encode()))
                 message["headers"] = headers
             await send(message)
