@@ -59,7 +59,8 @@ def render_index(feeds: Sequence[Listed], public_url: str) -> bytes:
         "<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"
         "td{padding:.1em .8em .1em 0}.state{font-size:60%;padding:.1em .4em;border-radius:.3em}"
         ".ok{background:#cfc}.failing{background:#fcc}.blocked{background:#fdb}</style>\n"
-        "</head><body><h1>Feeds</h1>\n"
+        "</head><body><nav><a href=\"status\">Status</a> · <a href=\"new\">New site</a> "
+        "<small>(pages of <code>feedmaker run</code>)</small></nav><h1>Feeds</h1>\n"
         "<p>Subscribe to any feed below, or import <a href=\"feeds.opml\">feeds.opml</a> "
         "into your reader.</p>\n" + "\n".join(body) + "\n</body></html>\n"
     )

@@ -40,7 +40,7 @@ CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'se
 MAX_FORM = 64 * 1024  # bytes of a posted form
 REFRESH = 3  # seconds between reloads of /status while a poll runs
 HEADERS = {"Cache-Control": "no-store", "Content-Security-Policy": CSP,
-           "Referrer-Policy": "no-referrer"}
+           "Referrer-Policy": "same-origin"}  # no-referrer would make a form post's Origin "null"
 
 _templates = Environment(loader=FileSystemLoader(HERE / "templates"),
                          autoescape=select_autoescape(default=True), trim_blocks=True,
