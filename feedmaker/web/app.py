@@ -25,7 +25,7 @@ from ..health import Health, SiteHealth
 from ..store import Store
 from .admin import Admin
 from .preview import EDITABLE, Busy, Form, Preview, Previewer
-from .status import site_statuses, status_json
+from .status import Cache, site_statuses, status_json
 
 if TYPE_CHECKING:
     from ..schedule import Scheduler
@@ -85,6 +85,9 @@ class Web:
         self.scheduler, self.previewer, self.admin = scheduler, previewer, admin
         self._last: OrderedDict[str, Preview] = OrderedDict()  # session's CSRF -> last preview
         self._saving = asyncio.Lock()
+        # Per site, what /status read of it, until its next run (`run`: the store is written
+        # by polls only, and they update `health`). `serve` reads a store that builds write.
+        self._cache: Cache | None = {} if scheduler is not None else None
 
     def routes(self) -> list[Route]:
         return [Route("/status", self.status, methods=["GET", "HEAD"]),
@@ -102,7 +105,7 @@ class Web:
         health = self.health
         polling = self.scheduler.polling if self.scheduler else set()
         with self._store() as store:
-            return health, site_statuses(self.config, health, store, polling)
+            return health, site_statuses(self.config, health, store, polling, self._cache)
 
     async def status(self, request: Request) -> Response:
         health, sites = self._statuses()

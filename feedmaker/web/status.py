@@ -3,6 +3,7 @@ the daemon's live health and the state file's run history (read only)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,6 +33,25 @@ class SiteStatus:
     fields: list[HealthRow] = field(default_factory=list)  # per article field
     feeds: list[tuple[str, str]] = field(default_factory=list)  # (title, path without extension)
 
+    def feed_rows(self) -> list[tuple[str, str, str]]:
+        """(title, path, links picked and how, with a broken rule's warning) per feed."""
+        links = {r.name: r for r in self.links}
+        out = []
+        for title, path in self.feeds:
+            r = links.get(title)
+            text = "" if r is None else f"{r.total} ({', '.join(r.sources) or 'none'})"
+            if r is not None and r.rule and r.ever and not r.rule_hits:
+                text += f" ⚠ rule {r.rule} matched nothing (best before: {r.ever})"
+            out.append((title, path, text))
+        return out
+
+    def rows(self, rows: list[HealthRow]) -> list[tuple[str, str, str, str]]:
+        """(name, "filled/total", sources, warning) per section or field, for the page."""
+        return [(r.name, f"{r.filled}/{r.total}",
+                 ", ".join(f"{k} {v}" for k, v in r.sources.items()) or "—",
+                 f"rule {r.rule} matched nothing (best before: {r.ever})"
+                 if r.rule and r.ever and not r.rule_hits else "") for r in rows]
+
     @property
     def state(self) -> str:
         return self.health.state
@@ -55,16 +75,27 @@ def iso(dt: datetime | None) -> str | None:
     return dt.isoformat() if dt else None
 
 
+Cache = dict[str, tuple[tuple[Any, ...], "SiteStatus"]]
+
+
 def site_statuses(config: Config, health: Health, store: Store | None,
-                  polling: Collection[str] = ()) -> list[SiteStatus]:
-    """One SiteStatus per configured site, in config order. `store` None: no state file yet."""
+                  polling: Collection[str] = (), cache: Cache | None = None) -> list[SiteStatus]:
+    """One SiteStatus per configured site, in config order. `store` None: no state file yet.
+    With `cache`, a site's figures are read again only after its next run (a site's rows in
+    the state file change only when a run of it is recorded, and `health` with it)."""
     out = []
     for key, site in config.sites.items():
         h = health.sites.get(key) or SiteHealth(key)
+        stamp = (h.last_run, h.state, h.failures, site, store is None)
+        if cache is not None and (hit := cache.get(key)) is not None and hit[0] == stamp:
+            out.append(dataclasses.replace(hit[1], health=h, polling=key in polling))
+            continue
         s = SiteStatus(key, site.name, site.url, h, key in polling)
         feeds = [(site.name, f"{key}/all")]
         feeds += [(title, f"{key}/sections/{slug}") for title, slug in assign_slugs(site.sections).items()]
         s.feeds = feeds
+        if cache is not None:
+            cache[key] = (stamp, s)
         if store is not None:
             runs = store.last_runs(key, RUNS)
             s.new_items = [r.new_articles for r in runs]
