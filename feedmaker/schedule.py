@@ -167,12 +167,14 @@ class Scheduler:
         statuses.subtract(before)
         self.metrics.observe(result, {s: n for s, n in statuses.items() if n})
         h = self.health.record(result.record(self.clock()), self.store.article_count(key))
+        # Before the next await: /healthz and /status never see the new failure count beside
+        # the old next run.
+        delay = next_delay(site.interval, h.failures, result.retry_after)
+        h.next_run = self._reschedule(key, delay)
         try:
             await publish_index_off_loop(self.config, self.store, self.health.states())
         except (OutputError, OSError) as exc:
             log.error("writing the index: %s", exc)
-        delay = next_delay(site.interval, h.failures, result.retry_after)
-        h.next_run = self._reschedule(key, delay)
         log.info("%s: %s, %d new, %d updated, %d feed files written, %d requests (%d not "
                  "modified), %.1fs%s", key, result.state, result.new, result.updated,
                  result.feeds_written, result.requests, result.not_modified, result.duration,
