@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import benchvenv, hostile, real, real_listings, runs, startup
+from . import benchvenv, hostile, real, real_listings, runs, startup, web
 from .workload import SETTLE_SECONDS, SiteProcess, cleaned, settle, work_dir
 
 
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="smaller workload, under 3 minutes")
     ap.add_argument("--only", nargs="*", default=(),
                     choices=("startup", "extract", "real", "cold", "morss", "big", "feedgen",
-                             "scaling", "listings", "hostile"))
+                             "scaling", "listings", "hostile", "web"))
     ap.add_argument("--before", type=Path, metavar="TREE",
                     help="also time extraction, the cold build (interleaved) and the 100k rebuild"
                          " with the feedmaker package under TREE"
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     plan = QUICK if args.quick else FULL
     only = set(args.only) or {"startup", "extract", "real", "cold", "morss", "big", "feedgen",
-                              "scaling", "listings", "hostile"}
+                              "scaling", "listings", "hostile", "web"}
     have = benchvenv.ensure()
     settled = settle(wait=not args.quick)
     work = work_dir()  # removed only at the end: see work_dir
@@ -88,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
             results["rps"] = hostile.serve_rps(work)
             step("bytes written per byte downloaded")
             results["amplification"] = hostile.amplification(work)
+        if "web" in only:
+            step("browser pages: /status for 200 sites, a /new preview of the sample site")
+            results["status_page"] = web.status_page()
+            results["preview"] = web.preview()
         if "scaling" in only:
             results["scaling"] = {}
             for n in plan.scaling:
@@ -113,6 +117,17 @@ def render(r: dict[str, Any], seconds: float, *, quick: bool) -> str:
     def row(figure: str, value: str, floor: str = "") -> None:
         rows.append((figure, value, floor))
 
+    if sp := r.get("status_page"):
+        row(f"/status, {sp['sites']} sites: ms per request between runs (cached figures), wall / CPU"
+            f" (median of {sp['rounds']})", f"{sp['warm_wall_ms']:.0f} / {sp['warm_cpu_ms']:.0f}",
+            verdict(sp["warm_wall_ms"] <= 50, "≤ 50"))
+        row("  the same with every site's figures read from the state file, wall / CPU ms",
+            f"{sp['cold_wall_ms']:.0f} / {sp['cold_cpu_ms']:.0f}")
+        row("  page size, KB", f"{sp['kb']:.0f}")
+    if pv := r.get("preview"):
+        row(f"/new preview of the sample site's section page ({pv['links']} links, 3 articles),"
+            f" wall s (median of {pv['rounds']}, parser pool running)",
+            f"{pv['wall_s']:.3f} (max {pv['max_s']:.3f})", verdict(pv["wall_s"] <= 2, "≤ 2"))
     if st := r.get("startup"):
         row(f"`feedmaker --version`, whole process, CPU s (median of {startup.RUNS})",
             f"{st['version']:.3f}", verdict(st["version"] <= 0.1, "≤ 0.1"))

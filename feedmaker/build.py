@@ -117,7 +117,7 @@ async def _build_with(config: Config, chosen: list[SiteConfig], store: Store,
     # The index lists feed sizes and site states: with neither changed it is left alone,
     # which keeps a warm poll of a big site cheap.
     stale = any(r.feeds_written for r in results) or states != before or not all(
-        (config.out_dir / name).exists() for name in ("index.html", "feeds.opml"))
+        (config.out_dir / name).exists() for name in ("index.html", "feeds.opml", "feed.xsl"))
     written = await publish_index_off_loop(config, store, states) if stale else 0
     return BuildResult(list(results), written)
 

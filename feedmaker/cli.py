@@ -232,10 +232,13 @@ def _listen_options(command: Callable[..., None]) -> Callable[..., None]:
 
 
 @main.command("run")
+@click.option("--admin", is_flag=True, help="Turn on the /new page (add sites from a browser); "
+              "it asks for the token printed at start-up.")
 @_listen_options
 @pass_config
-def run_cmd(obj: dict[str, Any], host: str, port: int) -> None:
-    """Poll every site on its interval and serve the feeds over HTTP, until stopped."""
+def run_cmd(obj: dict[str, Any], host: str, port: int, admin: bool) -> None:
+    """Poll every site on its interval and serve the feeds over HTTP, until stopped; /status
+    shows every site's state."""
     from .daemon import run_daemon
 
     config = _config(obj)
@@ -244,7 +247,7 @@ def run_cmd(obj: dict[str, Any], host: str, port: int) -> None:
     if obj["verbose"] < 2:  # APScheduler's own two lines per job are debug output
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
     try:
-        _run(run_daemon(config, host, port, access_log=obj["verbose"] > 0))
+        _run(run_daemon(config, host, port, access_log=obj["verbose"] > 0, admin=admin))
     except FeedmakerError as exc:
         _fail(str(exc), EXIT_CONFIG)
 

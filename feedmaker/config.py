@@ -93,6 +93,12 @@ class Config:
     max_tags: int = DEFAULT_MAX_TAGS
     max_new_tags: int = DEFAULT_MAX_NEW_TAGS
     parse_budget: float = 2.0  # seconds of CPU a page may take to parse before it is skipped
+    # The browser pages (feedmaker/web): /new and saving are off unless `admin` (or `run
+    # --admin`); `admin_token` is asked for there (else one is made at start-up and printed).
+    # `allow_private` lets previews fetch loopback/private addresses (a homelab).
+    admin: bool = False
+    admin_token: str | None = None
+    allow_private: bool = False
 
 
 def parse_duration(value: object) -> float:
@@ -205,6 +211,11 @@ def config_from_dict(raw: Mapping[str, Any], file: Path) -> Config:
     if parse_budget > 600:
         raise top.error("parse_budget", "must be at most 10 minutes")
     _check_out_dir(top, out_dir, state, file)
+    admin = top.get("admin", bool, False)
+    admin_token = top.get("admin_token", str, None)
+    if admin_token is not None and not re.fullmatch(r"[\x21-\x7e]{16,256}", admin_token):
+        raise top.error("admin_token", "must be 16 to 256 printable ASCII characters, no spaces")
+    allow_private = top.get("allow_private", bool, False)
     sites_table = top.sub("sites")
     sites = {key: _site(sites_table.sub(key), key) for key in sites_table.table}
     sites_table.seen.update(sites)
@@ -212,7 +223,8 @@ def config_from_dict(raw: Mapping[str, Any], file: Path) -> Config:
         raise top.error("sites", "no site configured (add a [sites.NAME] table)")
     top.finish()
     return Config(file, out_dir, state, public_url, user_agent, sites, timeout, max_bytes,
-                  per_host, max_content, max_tags, max_new_tags, parse_budget)
+                  per_host, max_content, max_tags, max_new_tags, parse_budget, admin, admin_token,
+                  allow_private)
 
 
 def _bounded(r: _Reader, name: str, default: int, low: int, high: int) -> int:

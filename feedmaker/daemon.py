@@ -25,6 +25,9 @@ from .output import make_dirs
 from .schedule import Scheduler
 from .serve import create_app, listen, make_server, serve_until
 from .store import Store
+from .web.admin import Admin
+from .web.app import Web, read_only_store, shared_store
+from .web.preview import Previewer
 from .workers import ParserPool
 
 log = logging.getLogger("feedmaker.run")
@@ -34,10 +37,11 @@ INTEGRITY_EVERY = 24 * 3600.0  # seconds between checks of the state file (PRAGM
 
 async def run_daemon(config: Config, host: str = "127.0.0.1", port: int = 8080, *,
                      access_log: bool = False, grace: float = 5.0,
-                     stop: asyncio.Event | None = None) -> None:
-    """Poll every site on its interval and serve out_dir, until a signal or `stop` is set.
-    Raises LockedError when another process holds the state file, FeedmakerError when the
-    out_dir cannot be written or the port cannot be bound."""
+                     stop: asyncio.Event | None = None, admin: bool = False) -> None:
+    """Poll every site on its interval and serve out_dir, until a signal or `stop` is set;
+    `admin` (or the config's) turns on /new. Raises LockedError when another process holds
+    the state file, FeedmakerError when the out_dir cannot be written or the port cannot be
+    bound."""
     stop = stop or asyncio.Event()
     with StateLock(config.state, daemon=True):
         prepare_out_dir(config)
@@ -52,7 +56,8 @@ async def run_daemon(config: Config, host: str = "127.0.0.1", port: int = 8080, 
                 if h.last_success is not None:
                     metrics.last_success.labels(key).set(h.last_success.timestamp())
             scheduler = Scheduler(config, store, health, metrics, parsers=parsers)
-            server = make_server(create_app(config.out_dir, lambda: health, metrics),
+            web = daemon_pages(config, health, store, scheduler, parsers, admin or config.admin)
+            server = make_server(create_app(config.out_dir, lambda: health, metrics, web.routes()),
                                  access_log=access_log)
             with _signals(stop.set):
                 if problem is None:  # a damaged state file is served, not written into
@@ -60,6 +65,10 @@ async def run_daemon(config: Config, host: str = "127.0.0.1", port: int = 8080, 
                 log.info("polling %d site(s); serving %s on http://%s:%d/",
                          0 if problem else len(config.sites), config.out_dir, host,
                          sock.getsockname()[1])
+                if web.admin is not None:
+                    log.warning("admin pages on: http://%s:%d/new?token=%s", host,
+                                sock.getsockname()[1], "(admin_token from the config)"
+                                if config.admin_token else web.admin.token)
                 serving = asyncio.create_task(serve_until(server, sock, stop))
                 stopped = asyncio.create_task(stop.wait())
                 checking = asyncio.create_task(_check_daily(config, health, scheduler))
@@ -84,8 +93,12 @@ async def serve_only(config: Config, host: str = "127.0.0.1", port: int = 8080, 
     metrics = Metrics(config.sites)
     metrics.watch_out_dir(config.out_dir)
     checked = Health(config.sites, await _integrity(config))
-    server = make_server(create_app(config.out_dir,
-                                    lambda: _stored_health(config, checked.state_problem), metrics),
+
+    def stored() -> Health:
+        return _stored_health(config, checked.state_problem)
+
+    web = Web(config, stored, lambda: read_only_store(config.state))
+    server = make_server(create_app(config.out_dir, stored, metrics, web.routes()),
                          access_log=access_log)
     with contextlib.closing(listen(host, port)) as sock, _signals(stop.set):
         log.info("serving %s on http://%s:%d/", config.out_dir, host, sock.getsockname()[1])
@@ -94,6 +107,16 @@ async def serve_only(config: Config, host: str = "127.0.0.1", port: int = 8080, 
             await serve_until(server, sock, stop)
         finally:
             checking.cancel()
+
+
+def daemon_pages(config: Config, health: Health, store: Store, scheduler: Scheduler,
+                 parsers: ParserPool, admin: bool) -> Web:
+    """The browser pages of `run`: /status over the live health, /new when `admin`."""
+    web = Web(config, health, lambda: shared_store(store), scheduler=scheduler)
+    if admin:
+        web.admin = Admin(config.admin_token)
+        web.previewer = Previewer(lambda: web.config, parsers, scheduler.slots)
+    return web
 
 
 async def _integrity(config: Config) -> str | None:

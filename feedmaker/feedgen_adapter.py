@@ -40,6 +40,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from xml.sax.saxutils import quoteattr
 
 from feedgen.entry import FeedEntry
 from feedgen.ext.dc import DcEntryExtension, DcExtension
@@ -258,6 +259,21 @@ def feed_bytes(fmt: str, head: Head, entries: Iterable[bytes]) -> bytes:
     if not empty.endswith(close):  # feedgen's layout changed: splicing would be wrong
         raise ValueError(f"unexpected end of feedgen's {fmt} document: {empty[-40:]!r}")
     return b"".join((empty[:-len(close)], *entries, close))
+
+
+# feedgen has no way to add a processing instruction: it goes in front of feedgen's document,
+# right after the XML declaration, the only place the XML spec allows beside the root's siblings.
+_DECLARATION = b"<?xml version='1.0' encoding='UTF-8'?>\n"
+
+
+def with_stylesheet(document: bytes, href: str) -> bytes:
+    """feedgen's document with `<?xml-stylesheet?>` after its XML declaration: browsers show the
+    feed through that XSLT, readers skip the instruction. `href` is relative (the feed's folder
+    to out_dir), so the feed works wherever out_dir is served."""
+    if not document.startswith(_DECLARATION):  # feedgen's layout changed
+        raise ValueError(f"unexpected start of feedgen's document: {document[:40]!r}")
+    pi = f'<?xml-stylesheet type="text/xsl" href={quoteattr(href)}?>\n'.encode()
+    return _DECLARATION + pi + document[len(_DECLARATION):]
 
 
 def whole_feed(fmt: str, head: Head,

@@ -49,7 +49,7 @@ def render_index(feeds: Sequence[Listed], public_url: str) -> bytes:
                                  for fmt in ("atom", "rss", "json"))
                 when = f.updated.strftime("%Y-%m-%d %H:%M UTC") if f.updated else "—"
                 body.append(f"<tr><td>{escape(f.title)}</td><td>{links}</td>"
-                            f"<td>{f.entries} entries</td><td>updated {when}</td></tr>")
+                            f"<td>{plural(f.entries, 'entry', 'entries')}</td><td>updated {when}</td></tr>")
             body.append("</table>")
         body.append("</section>")
     page = (
@@ -59,11 +59,17 @@ def render_index(feeds: Sequence[Listed], public_url: str) -> bytes:
         "<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"
         "td{padding:.1em .8em .1em 0}.state{font-size:60%;padding:.1em .4em;border-radius:.3em}"
         ".ok{background:#cfc}.failing{background:#fcc}.blocked{background:#fdb}</style>\n"
-        "</head><body><h1>Feeds</h1>\n"
+        "</head><body><nav><a href=\"status\">Status</a> · <a href=\"new\">New site</a> "
+        "<small>(pages of <code>feedmaker run</code>)</small></nav><h1>Feeds</h1>\n"
         "<p>Subscribe to any feed below, or import <a href=\"feeds.opml\">feeds.opml</a> "
         "into your reader.</p>\n" + "\n".join(body) + "\n</body></html>\n"
     )
     return page.encode()
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """"1 entry", "2 entries", "0 entries" (English: only 1 takes the singular)."""
+    return f"{n:,} {one if n == 1 else many}"
 
 
 def _html_attr(text: str) -> str:

@@ -12,7 +12,15 @@ from . import __version__
 from .config import Config, SiteConfig
 from .index import Listed, render_index, render_opml
 from .output import Batch, write_if_changed
-from .render import FORMATS, OUTPUT_VERSION, RENDERERS, EntryCache, FeedInfo, feed_updated
+from .render import (
+    FORMATS,
+    OUTPUT_VERSION,
+    RENDERERS,
+    STYLESHEET,
+    EntryCache,
+    FeedInfo,
+    feed_updated,
+)
 from .slug import assign_slugs
 from .store import ALL, Store
 
@@ -126,7 +134,13 @@ def publish_index(config: Config, store: Store, states: Mapping[str, str]) -> in
         listed += sorted(rows, key=lambda r: (order[r.kind], r.title.casefold()))
     written = int(write_if_changed(config.out_dir, "index.html", render_index(listed, config.public_url)))
     written += write_if_changed(config.out_dir, "feeds.opml", render_opml(listed, config.public_url))
+    written += write_if_changed(config.out_dir, STYLESHEET, stylesheet())
     return written
+
+
+def stylesheet() -> bytes:
+    """The XSLT every Atom and RSS feed names, for browsers (`render.stylesheet_href`)."""
+    return (Path(__file__).parent / "web" / "static" / STYLESHEET).read_bytes()
 
 
 __all__ = ["feed_updated", "fingerprint", "publish_index", "publish_site"]

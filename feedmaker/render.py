@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import BinaryIO
 
 from .dates import rfc3339
-from .feedgen_adapter import Head, entry_bytes, feed_bytes
+from .feedgen_adapter import Head, entry_bytes, feed_bytes, with_stylesheet
 from .model import Article, Dated
 from .sanitize import xml_bytes
 
@@ -28,7 +28,8 @@ FORMATS = ("atom", "rss", "json")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Bumped whenever the bytes written for the same articles change, so an upgrade rewrites every
 # feed once instead of leaving the old layout in feeds that see no new article.
-OUTPUT_VERSION = 4
+OUTPUT_VERSION = 5
+STYLESHEET = "feed.xsl"  # at out_dir's root, written with index.html
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,14 +181,21 @@ def feed_head(info: FeedInfo, entries: Sequence[Article | Dated], fmt: str) -> H
 
 def render_atom(info: FeedInfo, entries: Sequence[Article | Dated], cache: EntryCache | None = None) -> bytes:
     cache = cache or EntryCache()
-    return feed_bytes("atom", feed_head(info, entries, "atom"),
-                      [cache.get("atom", a, atom_entry) for a in entries])
+    return with_stylesheet(feed_bytes("atom", feed_head(info, entries, "atom"),
+                                      [cache.get("atom", a, atom_entry) for a in entries]),
+                           stylesheet_href(info.path))
 
 
 def render_rss(info: FeedInfo, entries: Sequence[Article | Dated], cache: EntryCache | None = None) -> bytes:
     cache = cache or EntryCache()
-    return feed_bytes("rss", feed_head(info, entries, "rss"),
-                      [cache.get("rss", a, rss_item) for a in entries])
+    return with_stylesheet(feed_bytes("rss", feed_head(info, entries, "rss"),
+                                      [cache.get("rss", a, rss_item) for a in entries]),
+                           stylesheet_href(info.path))
+
+
+def stylesheet_href(path: str) -> str:
+    """From a feed ("site/sections/health") to the stylesheet at out_dir's root."""
+    return "../" * path.count("/") + STYLESHEET
 
 
 # An article's dates are formatted for several feeds: memoized.

@@ -24,7 +24,7 @@ from .build import make_fetcher
 from .config import Config
 from .errors import OutputError, StoreError
 from .fetch import Fetcher, HostSlots
-from .health import Health, Metrics
+from .health import Health, Metrics, SiteHealth
 from .integrity import sqlite_problem
 from .pipeline import Clock, SiteResult, poll_site, utcnow
 from .store import Store
@@ -65,9 +65,10 @@ class Scheduler:
         self.config, self.store, self.health, self.metrics = config, store, health, metrics
         self.parsers = parsers
         self.clock = clock
-        slots = HostSlots(config.per_host)  # sites on one host share its limit
+        # Sites on one host share its limit; so do previews of new sites (web/preview.py).
+        self.slots = slots = HostSlots(config.per_host)
         self._make_fetcher = fetcher_factory or (
-            lambda key: make_fetcher(config, config.sites[key], slots=slots))
+            lambda key: make_fetcher(self.config, self.config.sites[key], slots=slots))
         # One fetcher per site: its own User-Agent, and request counts that are the site's alone.
         self._fetchers: dict[str, Fetcher] = {}
         self._fetched_since: dict[str, float] = {}  # when each fetcher was made (monotonic)
@@ -78,23 +79,40 @@ class Scheduler:
             "max_instances": 1, "coalesce": True, "misfire_grace_time": None})
 
     async def start(self) -> None:
-        now = datetime.now(UTC)
-        for key, site in self.config.sites.items():
-            self._fetchers[key] = self._make_fetcher(key)
-            self._fetched_since[key] = time.monotonic()
-            h = self.health.sites[key]
-            delay = next_delay(site.interval, h.failures)
-            # A site that was backing off when the daemon stopped does not get hammered by a
-            # restart loop; the others run at once (spread a little).
-            first = now + timedelta(seconds=random.uniform(0, min(jitter(site.interval), 5.0)))
-            if h.failures and h.last_run:
-                first = max(first, h.last_run + timedelta(seconds=delay))
-            self._delays[key] = site.interval
-            self._apscheduler.add_job(
-                self._run, IntervalTrigger(seconds=site.interval, jitter=jitter(site.interval)),
-                args=[key], id=key, name=f"poll {key}", next_run_time=first)
-            h.next_run = first
+        for key in self.config.sites:
+            self._add_job(key)
         self._apscheduler.start()
+
+    def _add_job(self, key: str) -> None:
+        site = self.config.sites[key]
+        self._fetchers[key] = self._make_fetcher(key)
+        self._fetched_since[key] = time.monotonic()
+        h = self.health.sites.setdefault(key, SiteHealth(key))
+        delay = next_delay(site.interval, h.failures)
+        # A site that was backing off when the daemon stopped does not get hammered by a
+        # restart loop; the others run at once (spread a little).
+        first = datetime.now(UTC) + timedelta(
+            seconds=random.uniform(0, min(jitter(site.interval), 5.0)))
+        if h.failures and h.last_run:
+            first = max(first, h.last_run + timedelta(seconds=delay))
+        self._delays[key] = site.interval
+        self._apscheduler.add_job(
+            self._run, IntervalTrigger(seconds=site.interval, jitter=jitter(site.interval)),
+            args=[key], id=key, name=f"poll {key}", next_run_time=first)
+        h.next_run = first
+
+    def add_site(self, config: Config, key: str) -> None:
+        """Start polling a site just added to the config file (`config` is the daemon's config
+        with that one site more): its first poll starts within seconds, no restart needed."""
+        if key in self._fetchers or self._stopping:
+            return
+        self.config = config
+        self._add_job(key)
+
+    @property
+    def polling(self) -> set[str]:
+        """The sites being polled right now."""
+        return {t.get_name().removeprefix("poll ") for t in self._running if not t.done()}
 
     def pause(self) -> None:
         """No further polls (the state file is damaged); running ones finish."""
@@ -149,12 +167,14 @@ class Scheduler:
         statuses.subtract(before)
         self.metrics.observe(result, {s: n for s, n in statuses.items() if n})
         h = self.health.record(result.record(self.clock()), self.store.article_count(key))
+        # Before the next await: /healthz and /status never see the new failure count beside
+        # the old next run.
+        delay = next_delay(site.interval, h.failures, result.retry_after)
+        h.next_run = self._reschedule(key, delay)
         try:
             await publish_index_off_loop(self.config, self.store, self.health.states())
         except (OutputError, OSError) as exc:
             log.error("writing the index: %s", exc)
-        delay = next_delay(site.interval, h.failures, result.retry_after)
-        h.next_run = self._reschedule(key, delay)
         log.info("%s: %s, %d new, %d updated, %d feed files written, %d requests (%d not "
                  "modified), %.1fs%s", key, result.state, result.new, result.updated,
                  result.feeds_written, result.requests, result.not_modified, result.duration,

@@ -16,7 +16,7 @@ import os
 import socket
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 
@@ -29,12 +29,13 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from .errors import FeedmakerError
 from .health import Health, Metrics
+from .web.feedview import feed_page, wants_page
 
 TYPES = {
     ".atom": "application/atom+xml; charset=utf-8",
@@ -45,6 +46,7 @@ TYPES = {
     ".xml": "application/xml; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
     ".css": "text/css; charset=utf-8",
+    ".xsl": "text/xsl; charset=utf-8",
 }
 # Readers poll often; a minute of caching is harmless and every revalidation is a cheap 304.
 CACHE_CONTROL = "public, max-age=60"
@@ -102,9 +104,9 @@ def _not_modified(request: Request, etag: str, mtime: float) -> bool:
 
 
 def create_app(out_dir: Path, health: Callable[[], Health], metrics: Metrics | None = None,
-               ) -> Starlette:
+               routes: Sequence[BaseRoute] = ()) -> Starlette:
     """`health` is called per /healthz request: the daemon's live view, or a fresh read of the
-    state file when only serving."""
+    state file when only serving. `routes` (the browser pages, web/app.py) come before the files."""
     metrics = metrics or Metrics()
 
     async def files(request: Request) -> Response:
@@ -119,9 +121,19 @@ def create_app(out_dir: Path, health: Callable[[], Health], metrics: Metrics | N
         # Vary on the 304 too: it stands for the 200, whose bytes depend on Accept-Encoding.
         headers = {"ETag": etag, "Last-Modified": formatdate(st.st_mtime, usegmt=True),
                    "Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding"}
+        suffix = path.suffix.lower()
+        page = suffix in (".atom", ".rss") and wants_page(request.headers)
+        if suffix in (".atom", ".rss"):  # a browser's page load gets a page (web/feedview.py)
+            headers["Vary"] += ", Sec-Fetch-Dest, Accept"
+            etag = headers["ETag"] = etag[:-1] + '-page"' if page else etag
         if _not_modified(request, etag, st.st_mtime):
             return Response(status_code=304, headers=headers)
-        media = TYPES.get(path.suffix.lower(), "application/octet-stream")
+        if page:
+            depth = request.path_params["path"].strip("/").count("/")
+            html = await run_in_threadpool(feed_page, body, "../" * depth or "./")
+            if html is not None:
+                return Response(html, headers=headers, media_type=TYPES[".html"])
+        media = TYPES.get(suffix, "application/octet-stream")
         return Response(body, headers=headers, media_type=media)
 
     async def healthz(request: Request) -> Response:
@@ -137,12 +149,14 @@ def create_app(out_dir: Path, health: Callable[[], Health], metrics: Metrics | N
     return Starlette(routes=[
         Route("/healthz", healthz, methods=["GET", "HEAD"]),
         Route("/metrics", metrics_, methods=["GET", "HEAD"]),
+        *routes,
         Route("/{path:path}", files, methods=["GET", "HEAD"]),
     ], middleware=[Middleware(_SecurityHeaders), Middleware(GZipMiddleware, minimum_size=500)])
 
 
 class _SecurityHeaders:
-    """nosniff on every response, the CSP on HTML ones, and one Vary (gzip adds its own)."""
+    """nosniff on every response, the CSP on HTML ones that set none of their own, and one Vary
+    (gzip adds its own)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -160,7 +174,8 @@ class _SecurityHeaders:
                 if tokens:
                     headers.append((b"vary", b", ".join(tokens)))
                 headers.append((b"x-content-type-options", b"nosniff"))
-                if any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers):
+                if any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers) \
+                        and not any(k.lower() == b"content-security-policy" for k, _ in headers):
                     headers.append((b"content-security-policy", CSP.encode()))
                 message["headers"] = headers
             await send(message)

@@ -476,6 +476,12 @@ class Store:
                           r["error"], r["new_articles"], r["updated_articles"], r["feeds_written"],
                           r["requests"]) for r in rows]
 
+    def last_new_at(self, site: str) -> datetime | None:
+        """When the last run that found a new article ended (within the kept run history)."""
+        row = self.db.execute("SELECT finished FROM runs WHERE site=? AND new_articles > 0"
+                              " ORDER BY id DESC LIMIT 1", (site,)).fetchone()
+        return _dt(row[0]) if row else None
+
     def _mark_pending(self, site: str, feeds: Iterable[str]) -> None:
         self.db.executemany("INSERT OR IGNORE INTO pending (site, feed) VALUES (?,?)",
                             [(site, f) for f in feeds])

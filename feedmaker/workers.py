@@ -31,12 +31,15 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .config import LinkRules, SiteConfig
 from .errors import ParseError
 from .links import Listing, parse_listing
 from .parse import Parsed, parse_article
+
+if TYPE_CHECKING:
+    from .web.survey import Survey
 
 __all__ = ["INLINE", "Inline", "ParserPool", "Parsers"]
 log = logging.getLogger("feedmaker")
@@ -54,6 +57,9 @@ class Parsers(Protocol):
     async def listing(self, html: str | bytes, page_url: str, section_url: str, rules: LinkRules,
                       host: str) -> Listing: ...
 
+    async def survey(self, html: str | bytes, page_url: str, section_url: str, rules: LinkRules,
+                     host: str) -> Survey: ...
+
 
 class Inline:
     """Parsing in the calling thread, without a budget: for one-off commands and tests."""
@@ -66,9 +72,22 @@ class Inline:
         return parse_listing(html, page_url, section_url, rules, host)
 
 
+    async def survey(self, html: str | bytes, page_url: str, section_url: str, rules: LinkRules,
+                     host: str) -> Survey:
+        result: Survey = _survey(html, page_url, section_url, rules, host)
+        return result
+
+
 INLINE = Inline()
 
-_JOBS: dict[str, Callable[..., Any]] = {"article": parse_article, "listing": parse_listing}
+def _survey(*args: Any) -> Any:
+    from .web.survey import survey  # imported by the workers that get a preview's page
+
+    return survey(*args)
+
+
+_JOBS: dict[str, Callable[..., Any]] = {"article": parse_article, "listing": parse_listing,
+                                        "survey": _survey}
 
 
 @functools.lru_cache(maxsize=64)
@@ -158,6 +177,13 @@ class ParserPool:
                                            (rules, host))
         return result
 
+    async def survey(self, html: str | bytes, page_url: str, section_url: str, rules: LinkRules,
+                     host: str) -> Survey:
+        """A new site's page as /new previews it (`web.survey.survey`), in a worker."""
+        result: Survey = await self._call(page_url, "survey", (html, page_url, section_url),
+                                          (rules, host))
+        return result
+
     async def _call(self, url: str, name: str, args: tuple[Any, ...],
                     rules: tuple[Any, ...]) -> Any:
         blobs = tuple(self._frozen(r) for r in rules)
@@ -167,6 +193,8 @@ class ParserPool:
     def _frozen(self, obj: Any) -> bytes:
         """`obj` pickled once (keyed by identity: configs are immutable and live for the run)."""
         found = self._blobs.get(id(obj))
+        if found is None and len(self._blobs) >= 256:  # previews make rules of their own
+            self._blobs.clear()
         if found is None or found[0] is not obj:
             found = self._blobs[id(obj)] = (obj, pickle.dumps(obj))
         return found[1]

@@ -84,7 +84,7 @@ def test_kill_9_at_random_points(site: SampleSite, tmp_path: Path) -> None:
             check_out_dir(out, skip=checked)
             checked = snapshot(out)
             visible = [p for p in out.rglob("*") if p.is_file() and not p.name.startswith(".")]
-            assert all(p.suffix in (".atom", ".rss", ".json", ".html", ".opml") for p in visible), \
+            assert all(p.suffix in (".atom", ".rss", ".json", ".html", ".opml", ".xsl") for p in visible), \
                 where
         if state.exists():
             assert integrity(state) == "ok", where

@@ -20,11 +20,19 @@ from lxml import html as lxml_html
 from feedmaker import __version__
 from feedmaker.build import build
 from feedmaker.config import load_config
-from feedmaker.feedgen_adapter import Head, entry_bytes, feed_bytes, whole_feed
+from feedmaker.feedgen_adapter import Head, entry_bytes, feed_bytes, whole_feed, with_stylesheet
 from feedmaker.index import Listed, render_opml
 from feedmaker.model import Article
 from feedmaker.publish import feed_info
-from feedmaker.render import RENDERERS, FeedInfo, categories, feed_head, published_of, updated_of
+from feedmaker.render import (
+    RENDERERS,
+    FeedInfo,
+    categories,
+    feed_head,
+    published_of,
+    stylesheet_href,
+    updated_of,
+)
 from feedmaker.slug import assign_slugs
 from feedmaker.store import ALL, Store
 from sample_site.server import SampleSite
@@ -66,7 +74,7 @@ def test_spliced_feed_is_feedgens_whole_document(fmt: str) -> None:
 def test_every_sample_site_feed_is_what_feedgen_writes_whole(site: SampleSite,
                                                              config_path: Path) -> None:
     """Every Atom and RSS file of a sample-site build, byte for byte feedgen's one-piece
-    document of the same entries."""
+    document of the same entries, plus the `<?xml-stylesheet?>` line after the declaration."""
     asyncio.run(build(load_config(config_path)))
     config = load_config(config_path)
     sample = config.sites["sample"]
@@ -85,8 +93,13 @@ def test_every_sample_site_feed_is_what_feedgen_writes_whole(site: SampleSite,
                 written = (config.out_dir / f"{info.path}.{fmt}").read_bytes()
                 entries = [(a, categories(a, section_titles), published_of(a), updated_of(a))
                            for a in articles]
-                assert written == whole_feed(fmt, feed_head(info, articles, fmt), entries), \
-                    (feed, fmt)
+                # The one addition outside feedgen's document: the stylesheet's instruction
+                # after the XML declaration. Without that line, the file is feedgen's bytes.
+                pi = f'<?xml-stylesheet type="text/xsl" href="{stylesheet_href(info.path)}"?>\n'
+                assert written.split(b"\n")[1] == pi.strip().encode()
+                feedgens = whole_feed(fmt, feed_head(info, articles, fmt), entries)
+                assert written.replace(pi.encode(), b"", 1) == feedgens, (feed, fmt)
+                assert written == with_stylesheet(feedgens, stylesheet_href(info.path))
                 checked += 1
         assert ALL in store.feeds("sample")
     assert checked >= 2 * 20
