@@ -16,7 +16,7 @@ import os
 import socket
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 
@@ -101,27 +101,41 @@ def _not_modified(request: Request, etag: str, mtime: float) -> bool:
     return False
 
 
+# A served file: body, ETag, Last-Modified (epoch seconds) and media type.
+Found = tuple[bytes, str, float, str]
+Source = Callable[[str], Awaitable[Found | None]]
+
+
+async def _from_dir(out_dir: Path, url_path: str) -> Found | None:
+    path = resolve(out_dir, url_path)
+    found = await run_in_threadpool(_read, path) if path else None
+    if path is None or found is None:
+        return None
+    body, st = found
+    # Weak: the gzip and identity forms of a file share it. Files are rewritten only when
+    # their bytes change, so mtime and size are as good as a hash and cost nothing.
+    etag = f'W/"{st.st_mtime_ns:x}-{st.st_size:x}"'
+    return body, etag, st.st_mtime, TYPES.get(path.suffix.lower(), "application/octet-stream")
+
+
 def create_app(out_dir: Path, health: Callable[[], Health], metrics: Metrics | None = None,
-               ) -> Starlette:
+               source: Source | None = None) -> Starlette:
     """`health` is called per /healthz request: the daemon's live view, or a fresh read of the
-    state file when only serving."""
+    state file when only serving. `source` finds a URL path's file elsewhere than in out_dir
+    (the PostgreSQL store: serve_store)."""
     metrics = metrics or Metrics()
 
     async def files(request: Request) -> Response:
-        path = resolve(out_dir, request.path_params["path"])
-        found = await run_in_threadpool(_read, path) if path else None
-        if path is None or found is None:
+        url_path = request.path_params["path"]
+        found = await source(url_path) if source else await _from_dir(out_dir, url_path)
+        if found is None:
             return PlainTextResponse("not found\n", status_code=404)
-        body, st = found
-        # Weak: the gzip and identity forms of a file share it. Files are rewritten only when
-        # their bytes change, so mtime and size are as good as a hash and cost nothing.
-        etag = f'W/"{st.st_mtime_ns:x}-{st.st_size:x}"'
+        body, etag, mtime, media = found
         # Vary on the 304 too: it stands for the 200, whose bytes depend on Accept-Encoding.
-        headers = {"ETag": etag, "Last-Modified": formatdate(st.st_mtime, usegmt=True),
+        headers = {"ETag": etag, "Last-Modified": formatdate(mtime, usegmt=True),
                    "Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding"}
-        if _not_modified(request, etag, st.st_mtime):
+        if _not_modified(request, etag, mtime):
             return Response(status_code=304, headers=headers)
-        media = TYPES.get(path.suffix.lower(), "application/octet-stream")
         return Response(body, headers=headers, media_type=media)
 
     async def healthz(request: Request) -> Response:

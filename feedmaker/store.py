@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from .digest import digest, same_digest
 from .errors import StoreError
@@ -108,6 +108,7 @@ class Store:
     _BEGIN = "BEGIN IMMEDIATE"  # takes the write lock at once: no deadlock between two writers
     _INSERTED = "rowid"  # the column that orders rows as they were first inserted
     _ERRORS: tuple[type[Exception], ...] = (sqlite3.Error,)
+    IN_STORE = False  # True where feeds are published into the store (PostgreSQL), not out_dir
     db: Any  # sqlite3.Connection, or store_pg's connection with the same methods
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
@@ -152,7 +153,7 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

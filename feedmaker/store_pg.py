@@ -210,3 +210,52 @@ class PgStore(Store):
         self.db.execute("INSERT INTO site_schedule (site, next_run, failures) VALUES (?,?,?)"
                         " ON CONFLICT (site) DO UPDATE SET next_run = excluded.next_run,"
                         " failures = excluded.failures", (site, when.astimezone(UTC), failures))
+
+    def last_states(self) -> dict[str, str]:
+        """site -> state of its last run, for the index page."""
+        rows = self.db.execute("SELECT DISTINCT ON (site) site, state FROM runs ORDER BY site, id DESC")
+        return {r[0]: r[1] for r in rows}
+
+
+class StoreFiles:
+    """publish.Files for a shared store: files go into `feed_files`, in the publishing
+    transaction (with the pending feeds it clears), so a feed never misses a stored article."""
+
+    def __init__(self, store: PgStore) -> None:
+        self.store = store
+
+    def present(self, site: str) -> set[str]:
+        prefix = f"{site}/"
+        return {path[len(prefix):] for path in self.store.etags(site) if path.startswith(prefix)}
+
+    def batch(self) -> StoreBatch:
+        return StoreBatch(self.store)
+
+
+class StoreBatch:
+    """output.Batch's interface: `write` keeps only changed bytes; they are stored on a clean
+    exit of the block, and nothing is on an error."""
+
+    def __init__(self, store: PgStore) -> None:
+        self.store = store
+        self._etags: dict[str | None, dict[str, str]] = {}
+        self._staged: dict[str | None, dict[str, bytes]] = {}
+
+    def write(self, relative: str, data: bytes) -> bool:
+        site = relative.split("/", 1)[0] if "/" in relative else None
+        if site not in self._etags:
+            self._etags[site] = self.store.etags(site)
+        if self._etags[site].get(relative) == file_etag(data):
+            return False
+        self._staged.setdefault(site, {})[relative] = data
+        return True
+
+    def __enter__(self) -> StoreBatch:
+        return self
+
+    def __exit__(self, typ: type[BaseException] | None, exc: BaseException | None,
+                 tb: object) -> None:
+        if typ is None:
+            for site, files in self._staged.items():
+                self.store.put_files(site, files)
+        self._staged.clear()
