@@ -126,6 +126,7 @@ class Runtime:
         if key not in self._fetchers:
             self._fetchers[key] = make_fetcher(self.config, site, slots=self.slots)
         fetcher = self._fetchers[key]
+        log.info("%s: polling", key)
         try:
             if self.store.db.conn.broken or self.store.db.conn.closed:
                 self.reopen("store")

@@ -18,13 +18,14 @@ from collections import OrderedDict
 from pathlib import PurePosixPath
 from typing import Any
 
-from psycopg_pool import AsyncConnectionPool
+import psycopg
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from .config import Config
 from .errors import StoreError, redact
 from .health import Health, Metrics
 from .serve import TYPES, Found, create_app, listen, make_server, serve_until
-from .store_pg import PgStore, connect
+from .store_pg import PgStore
 
 log = logging.getLogger("feedmaker.run")
 FRESH = 1.0  # seconds a process serves a file before asking the store whether it changed
@@ -66,12 +67,19 @@ class StoreSource:
         if cached is not None and now - cached[0] < FRESH:
             return cached[1]
         old = cached[1] if cached else None
-        async with self.pool.connection() as conn:
-            cur = await conn.execute(
-                "SELECT etag, extract(epoch FROM modified)::float8,"
-                " CASE WHEN etag = %s THEN NULL ELSE body END FROM feed_files WHERE path = %s",
-                (old[1] if old else "", path))
-            row: Any = await cur.fetchone()
+        try:
+            async with self.pool.connection() as conn:
+                cur = await conn.execute(
+                    "SELECT etag, extract(epoch FROM modified)::float8,"
+                    " CASE WHEN etag = %s THEN NULL ELSE body END FROM feed_files WHERE path = %s",
+                    (old[1] if old else "", path))
+                row: Any = await cur.fetchone()
+        except (psycopg.Error, PoolTimeout):
+            if cached is None:
+                raise
+            # The store is away (restarting, say): the copy we have is the best answer.
+            self._cache[path] = (now, old)
+            return old
         found: Found | None = None
         if row is not None:
             body = bytes(row[2]) if row[2] is not None else old[0] if old else b""
@@ -131,7 +139,8 @@ async def serve_store(config: Config, url: str, host: str = "127.0.0.1", port: i
     from .daemon import _signals
 
     stop = stop or asyncio.Event()
-    await asyncio.to_thread(lambda: connect(url).close())  # one clear error before listening
+    # One clear error before listening; and the tables, if no worker has made them yet.
+    await asyncio.to_thread(lambda: PgStore(url).close())
     source, health = StoreSource(url), StoredHealth(config, url)
     try:
         await source.open()

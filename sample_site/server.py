@@ -146,9 +146,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True  # its body is unread, so the connection is spent
             return self._json(405, {"error": "method not allowed"})
         site = self.server.site
-        with site._lock:
-            site.in_flight += 1
-            site.max_in_flight = max(site.max_in_flight, site.in_flight)
+        site.in_flight.enter()
         try:
             if site.latency:
                 time.sleep(site.latency)
@@ -157,8 +155,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return run(fault, self)
             self.serve()
         finally:
-            with site._lock:
-                site.in_flight -= 1
+            site.in_flight.leave()
 
     do_GET = do_HEAD = do_POST = do_DELETE = _handle
 
@@ -200,6 +197,23 @@ class _Handler(BaseHTTPRequestHandler):
         pass  # the request log is site.requests
 
 
+class InFlight:
+    """Requests being answered at once, and the most seen (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.now = self.most = 0
+
+    def enter(self) -> None:
+        with self._lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+
+    def leave(self) -> None:
+        with self._lock:
+            self.now -= 1
+
+
 class SampleSite:
     """The site on 127.0.0.1: `with SampleSite() as site: httpx.get(site.url + "news/health")`.
 
@@ -208,9 +222,11 @@ class SampleSite:
     """
 
     def __init__(self, port: int = 0, *, articles: int | None = None, seed: int = 0,
-                 host: str = "127.0.0.1", latency: float = 0.0) -> None:
+                 host: str = "127.0.0.1", latency: float = 0.0,
+                 in_flight: InFlight | None = None) -> None:
         """`host`: another loopback address (127.0.0.2, ...) stands for another host. `latency`:
-        seconds every page waits before its answer, as a distant site would."""
+        seconds every page waits before its answer, as a distant site would. `in_flight`:
+        shared by the servers of one host, it counts the requests they answer at once."""
         if articles is None:
             self.catalog: Catalog = build_catalog()
         else:
@@ -218,7 +234,7 @@ class SampleSite:
 
             self.catalog = build_big_catalog(articles, seed=seed)
         self._port, self._host, self.latency = port, host, latency
-        self.in_flight = self.max_in_flight = 0  # pages being answered at once, and the most seen
+        self.in_flight = in_flight or InFlight()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
