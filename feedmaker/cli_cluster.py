@@ -39,11 +39,12 @@ _STATE_HELP = "PostgreSQL URL of the store (default: the config's state)."
               help="Only run polls; leave deciding when sites are due to other workers.")
 @click.option("--export", "export_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also mirror the published files into this directory as they change.")
-@click.option("--name", help="This worker's name in logs and in Procrastinate's tables.")
+@click.option("--name", help="This worker's name in logs.")
+@click.option("--once", is_flag=True, help="Run the polls already queued, then exit (no scheduling).")
 @_global_options
 @pass_config
 def worker_cmd(obj: dict[str, Any], given_state: str | None, concurrency: int, stall_timeout: float,
-               no_schedule: bool, export_dir: Path | None, name: str | None) -> None:
+               no_schedule: bool, export_dir: Path | None, name: str | None, once: bool) -> None:
     """Poll sites handed out by the shared PostgreSQL store, until stopped (docs/scale.md)."""
     import asyncio
 
@@ -58,7 +59,8 @@ def worker_cmd(obj: dict[str, Any], given_state: str | None, concurrency: int, s
     if obj["verbose"] < 2:
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
         logging.getLogger("procrastinate").setLevel(logging.WARNING)
-    options = WorkerOptions(concurrency, stall_timeout, not no_schedule, export_dir, name)
+    options = WorkerOptions(concurrency, stall_timeout, not (no_schedule or once), export_dir, name,
+                            once)
 
     async def work() -> None:
         stop = asyncio.Event()
@@ -85,7 +87,7 @@ def export_cmd(obj: dict[str, Any], out_dir: Path, given_state: str | None) -> N
     config = _config(obj)
     url = state_url(config, given_state)
     try:
-        with PgStore(url, readonly=True) as store:
+        with PgStore(url) as store:
             written, _ = export_once(store, out_dir)
     except (FeedmakerError, OSError) as exc:
         _fail(str(exc), EXIT_CONFIG)

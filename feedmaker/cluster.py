@@ -49,6 +49,8 @@ from .writer import publish_index_off_loop
 log = logging.getLogger("feedmaker.worker")
 POLLS, INDEX = "feedmaker_polls", "feedmaker_index"
 PROCRASTINATE_LOCK = 0x7072_6f63  # advisory lock around applying Procrastinate's schema
+INDEX_DELAY = 5  # seconds a changed index waits for other polls to change it too
+FETCH_EVERY = 1.0  # seconds between looks for jobs when nothing woke the worker
 RECONNECT_MAX = 30.0  # seconds between attempts to reach a database that went away
 
 
@@ -59,6 +61,7 @@ class WorkerOptions:
     schedule: bool = True  # run the scheduler here too (every worker may)
     export_dir: Path | None = None  # mirror the published files here as they change
     name: str | None = None
+    once: bool = False  # run what is queued, then return (batch use, benchmarks)
 
 
 def host_lock(site: SiteConfig) -> str:
@@ -82,7 +85,12 @@ def make_app(url: str) -> procrastinate.App:
 
 
 async def _poll_job(context: procrastinate.JobContext, site: str) -> None:
-    await context.additional_context["runtime"].poll(site)
+    runtime: Runtime = context.additional_context["runtime"]
+    try:
+        await runtime.poll(site)
+    finally:
+        if context.job.id is not None:
+            runtime.wake_when_done(context.job.id)
 
 
 async def _index_job(context: procrastinate.JobContext) -> None:
@@ -110,6 +118,7 @@ class Runtime:
         self.plans = PgStore(url, migrate=False)  # site_schedule: single statements, never held
         self.slots = HostSlots(config.per_host)
         self._fetchers: dict[str, Fetcher] = {}
+        self._waking: set[asyncio.Task[None]] = set()
 
     def reopen(self, which: str) -> None:
         """A fresh connection after the old one failed (the server restarted, say)."""
@@ -162,6 +171,25 @@ class Runtime:
         if result.feeds_written or not result.ok:
             await queue_index(self.app)
 
+    def wake_when_done(self, job_id: int) -> None:
+        """Once this job's lock is released, wake every worker to look for jobs. Procrastinate
+        wakes workers when a job is queued, not when a lock frees: polls of the other sites of
+        this domain would wait for the next fetch interval."""
+        async def wake() -> None:
+            with contextlib.suppress(Exception):
+                for _ in range(40):
+                    await asyncio.sleep(0.025)
+                    row = self.plans.db.execute("SELECT status FROM procrastinate_jobs WHERE id = ?",
+                                                (job_id,)).fetchone()
+                    if row is None or row[0] != "doing":
+                        break
+                self.plans.db.execute("SELECT pg_notify(?, ?)", (
+                    f"procrastinate_queue_v1#{POLLS}", '{"type": "job_inserted", "job_id": 0}'))
+
+        task = asyncio.get_running_loop().create_task(wake())
+        self._waking.add(task)
+        task.add_done_callback(self._waking.discard)
+
     async def publish_index(self) -> None:
         states = {key: "ok" for key in self.config.sites} | self.store.last_states()
         await publish_index_off_loop(self.config, self.store, states)
@@ -185,9 +213,11 @@ async def queue_poll(app: procrastinate.App, site: SiteConfig) -> bool:
 
 
 async def queue_index(app: procrastinate.App) -> None:
+    """Rewrite the index in INDEX_DELAY seconds, unless that is queued already: it reads every
+    site's feed list, and rewriting it after each of a burst of polls serialized them all."""
     with contextlib.suppress(AlreadyEnqueued):
-        await app.configure_task("feedmaker.index", queue=INDEX, lock="index",
-                                 queueing_lock="index").defer_async()
+        await app.configure_task("feedmaker.index", queue=INDEX, lock="index", queueing_lock="index",
+                                 schedule_in={"seconds": INDEX_DELAY}).defer_async()
 
 
 class Ticker:
@@ -255,6 +285,18 @@ async def recover_stalled(app: procrastinate.App, stall_timeout: float) -> None:
                         job.task_name, job.task_kwargs, stall_timeout)
 
 
+async def _stop_when_idle(runtime: Runtime, stop: asyncio.Event, every: float = 0.5) -> None:
+    """--once: stop when no job is queued or running anywhere (Procrastinate's own wait=False
+    stops at the first moment no job can be *taken*, which a lock held elsewhere also causes)."""
+    idle = 0
+    while idle < 2:
+        await asyncio.sleep(every)
+        row = runtime.plans.db.execute("SELECT count(*) FROM procrastinate_jobs"
+                                       " WHERE status IN ('todo', 'doing')").fetchone()
+        idle = idle + 1 if row[0] == 0 else 0
+    stop.set()
+
+
 async def run_worker(config: Config, url: str, options: WorkerOptions,
                      stop: asyncio.Event) -> None:
     """Work until `stop` is set; when the database goes away, reconnect and go on."""
@@ -295,6 +337,7 @@ async def _work(app: procrastinate.App, runtime: Runtime, ticker: Ticker, option
             install_signal_handlers=False, delete_jobs="successful",
             update_heartbeat_interval=max(options.stall_timeout / 4, 0.5),
             stalled_worker_timeout=options.stall_timeout, shutdown_graceful_timeout=10,
+            fetch_job_polling_interval=FETCH_EVERY,
             additional_context={"runtime": runtime}))
         side: list[asyncio.Task[Any]] = [asyncio.create_task(recover_stalled(app, options.stall_timeout))]
         if options.export_dir is not None:
@@ -303,6 +346,8 @@ async def _work(app: procrastinate.App, runtime: Runtime, ticker: Ticker, option
             side.append(asyncio.create_task(mirror(runtime.url, options.export_dir)))
         if options.schedule:
             ticker.start()
+        if options.once:
+            side.append(asyncio.create_task(_stop_when_idle(runtime, stop)))
         log.info("worker %s: %d site(s), %d poll(s) at once%s", options.name or "", len(runtime.config.sites),
                  options.concurrency, ", scheduling" if options.schedule else "")
         stopped = asyncio.create_task(stop.wait())
