@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import benchvenv, hostile, real, real_listings, runs, startup, web
+from . import benchvenv, hostile, real, real_listings, runs, scale, startup, web
 from .workload import SETTLE_SECONDS, SiteProcess, cleaned, settle, work_dir
 
 
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="smaller workload, under 3 minutes")
     ap.add_argument("--only", nargs="*", default=(),
                     choices=("startup", "extract", "real", "cold", "morss", "big", "feedgen",
-                             "scaling", "listings", "hostile", "web"))
+                             "scaling", "listings", "hostile", "web", "scale"))
     ap.add_argument("--before", type=Path, metavar="TREE",
                     help="also time extraction, the cold build (interleaved) and the 100k rebuild"
                          " with the feedmaker package under TREE"
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     plan = QUICK if args.quick else FULL
     only = set(args.only) or {"startup", "extract", "real", "cold", "morss", "big", "feedgen",
-                              "scaling", "listings", "hostile", "web"}
+                              "scaling", "listings", "hostile", "web", "scale"}
     have = benchvenv.ensure()
     settled = settle(wait=not args.quick)
     work = work_dir()  # removed only at the end: see work_dir
@@ -92,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
             step("browser pages: /status for 200 sites, a /new preview of the sample site")
             results["status_page"] = web.status_page()
             results["preview"] = web.preview()
+        if "scale" in only:
+            results["scale"] = scale_rows(work, quick=args.quick)
         if "scaling" in only:
             results["scaling"] = {}
             for n in plan.scaling:
@@ -104,6 +106,52 @@ def main(argv: list[str] | None = None) -> int:
         cleaned()
     print(render(results, time.perf_counter() - started, quick=args.quick))
     return 0
+
+
+def scale_rows(work: Path, *, quick: bool) -> dict[str, Any]:
+    """PostgreSQL mode (docs/scale.md). Quick: 100 sites, 1 and 2 workers, CPU per article,
+    serve --state. Full adds 500 sites with 1, 2 and 4 workers, and the failover time."""
+    out: dict[str, Any] = {}
+    sites, counts = (100, (1, 2)) if quick else (500, (1, 2, 4))
+    step(f"PostgreSQL: CPU per article, SQLite build vs one worker, {sites // 5 * 5} articles")
+    out["cpu"] = scale.cpu_per_article(work, 50 if quick else 100, 1 if quick else 3)
+    for conc in (2, 8):
+        step(f"PostgreSQL: {sites} sites at 50 ms, workers {counts}, {conc} polls at once each")
+        out[f"throughput{conc}"] = scale.throughput(work, sites, counts, concurrency=conc)
+    step("PostgreSQL: serve --state requests/s, 200 clients")
+    out["rps"] = scale.serve_rps(work)
+    if not quick:
+        step("PostgreSQL: failover after kill -9")
+        out["failover"] = scale.failover(work)
+    return out
+
+
+def _scale_rows(s: dict[str, Any], row: Any) -> None:
+    from statistics import median as med
+
+    sq = med(r["cpu"] / r["articles"] for r in s["cpu"]["sqlite"]) * 1000
+    pg = med(r["cpu"] / r["articles"] for r in s["cpu"]["pg"]) * 1000
+    srv = med(r["server_cpu"] / r["articles"] for r in s["cpu"]["pg"]) * 1000
+    row("PostgreSQL: CPU ms per article, SQLite build / one worker (its processes) / + the server's",
+        f"{sq:.1f} / {pg:.1f} / {pg + srv:.1f}",
+        verdict(pg / sq <= 1.5, f"≤ 1.5× ({pg / sq:.2f}×; with the server {(pg + srv) / sq:.2f}×)"))
+    for conc in (2, 8):
+        t = s[f"throughput{conc}"]
+        base = t[1]["sites"] / t[1]["wall"]
+        parts = []
+        for n, r in t.items():
+            parts.append(f"{n}: {r['sites'] / r['wall']:.1f}/s ({r['sites'] / r['wall'] / base:.2f}×)")
+        row(f"PostgreSQL: sites polled per second, {t[1]['sites']} sites at 50 ms, {conc} polls at once"
+            " per worker, by workers", "; ".join(parts),
+            "≥ 1.8× at 2, ≥ 2.5× at 4 (2 cores: see docs/scale.md)")
+    r = s["rps"]
+    row(f"serve --state: requests/s, a {r['entries']}-entry feed / its 304, 200 clients",
+        f"{r['feed']:.0f} / {r['not_modified']:.0f}",
+        verdict(r["feed"] >= 1000 and r["not_modified"] >= 3000, "≥ 1,000 / ≥ 3,000"))
+    if f := s.get("failover"):
+        row("failover: worker killed mid-poll -> its site polled by another worker, s",
+            f"{f['seconds']:.1f}", verdict(f["seconds"] <= f["stall"] + f["interval"],
+                                           f"≤ stall {f['stall']:g} + interval {f['interval']:g}"))
 
 
 def step(what: str) -> None:
@@ -128,6 +176,8 @@ def render(r: dict[str, Any], seconds: float, *, quick: bool) -> str:
         row(f"/new preview of the sample site's section page ({pv['links']} links, 3 articles),"
             f" wall s (median of {pv['rounds']}, parser pool running)",
             f"{pv['wall_s']:.3f} (max {pv['max_s']:.3f})", verdict(pv["wall_s"] <= 2, "≤ 2"))
+    if sc := r.get("scale"):
+        _scale_rows(sc, row)
     if st := r.get("startup"):
         row(f"`feedmaker --version`, whole process, CPU s (median of {startup.RUNS})",
             f"{st['version']:.3f}", verdict(st["version"] <= 0.1, "≤ 0.1"))

@@ -71,6 +71,9 @@ async def build(config: Config, sites: Sequence[str] = (), *,
                 resolver: AbstractResolver | None = None, clock: Clock = utcnow,
                 progress: Progress | None = None, lock_wait: float = 30.0) -> BuildResult:
     chosen = select_sites(config, sites)
+    if config.state_url:
+        raise ConfigError(str(config.path), "state", "is a PostgreSQL database: its sites are polled "
+                          "by `feedmaker worker` (docs/scale.md); `build` and `run` use a state file")
     try:
         return await _build(config, chosen, resolver, clock, progress, lock_wait)
     except sqlite3.Error as exc:  # the state file failed outside any site's poll

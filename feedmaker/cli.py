@@ -253,13 +253,20 @@ def run_cmd(obj: dict[str, Any], host: str, port: int, admin: bool) -> None:
 
 
 @main.command("serve")
+@click.option("--state", "given_state", metavar="URL",
+              help="Serve the feeds published in this PostgreSQL store (default: the config's state).")
 @_listen_options
 @pass_config
-def serve_cmd(obj: dict[str, Any], host: str, port: int) -> None:
-    """Serve the feeds in out_dir over HTTP without polling (e.g. beside a cron'd build)."""
+def serve_cmd(obj: dict[str, Any], host: str, port: int, given_state: str | None) -> None:
+    """Serve the feeds in out_dir (or a PostgreSQL store) over HTTP without polling."""
     from .daemon import serve_only
 
     config = _config(obj)
+    if given_state or config.state_url:
+        from .cli_cluster import serve_store_cmd, state_url
+
+        serve_store_cmd(obj, config, state_url(config, given_state), host, port)
+        return
     try:
         _run(serve_only(config, host, port, access_log=obj["verbose"] > 0))
     except FeedmakerError as exc:
@@ -296,3 +303,6 @@ def init_cmd(obj: dict[str, Any], url: str, key: str | None, articles: int, writ
     except ConfigError as exc:
         _fail(str(exc), EXIT_CONFIG)
     click.echo(f"appended to {path}:\n{block}", nl=False)
+
+
+from . import cli_cluster  # noqa: E402, F401  (registers worker, export and migrate)

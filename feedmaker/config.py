@@ -99,6 +99,9 @@ class Config:
     admin: bool = False
     admin_token: str | None = None
     allow_private: bool = False
+    # state = "postgresql://...": the shared store of `feedmaker worker` and `serve` (docs/scale.md);
+    # `state` then keeps its default file name, which nothing opens.
+    state_url: str | None = None
 
 
 def parse_duration(value: object) -> float:
@@ -194,7 +197,9 @@ def config_from_dict(raw: Mapping[str, Any], file: Path) -> Config:
     top = _Reader(file, raw, "")
     base = file.resolve().parent
     out_dir = base / top.get("out_dir", str, "feeds")
-    state = base / top.get("state", str, "feedmaker.sqlite")
+    state_setting = top.get("state", str, "feedmaker.sqlite")
+    state_url = state_setting if state_setting.startswith(("postgresql://", "postgres://")) else None
+    state = base / ("feedmaker.sqlite" if state_url else state_setting)
     public_url = top.get("public_url", str, "http://localhost:8080/")
     if urlsplit(public_url).scheme not in ("http", "https"):
         raise top.error("public_url", f"expected an http(s) URL, got {public_url!r}")
@@ -224,7 +229,7 @@ def config_from_dict(raw: Mapping[str, Any], file: Path) -> Config:
     top.finish()
     return Config(file, out_dir, state, public_url, user_agent, sites, timeout, max_bytes,
                   per_host, max_content, max_tags, max_new_tags, parse_budget, admin, admin_token,
-                  allow_private)
+                  allow_private, state_url)
 
 
 def _bounded(r: _Reader, name: str, default: int, low: int, high: int) -> int:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from .build import prepare_out_dir
 from .config import Config
-from .errors import OutputError, StoreError
+from .errors import ConfigError, OutputError, StoreError
 from .health import Health, Metrics
 from .integrity import check_state, damaged
 from .lock import StateLock
@@ -43,6 +43,9 @@ async def run_daemon(config: Config, host: str = "127.0.0.1", port: int = 8080, 
     the state file, FeedmakerError when the out_dir cannot be written or the port cannot be
     bound."""
     stop = stop or asyncio.Event()
+    if config.state_url:
+        raise ConfigError(str(config.path), "state", "is a PostgreSQL database: its sites are polled "
+                          "by `feedmaker worker` (docs/scale.md); `build` and `run` use a state file")
     with StateLock(config.state, daemon=True):
         prepare_out_dir(config)
         problem = await _integrity(config)

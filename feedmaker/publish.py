@@ -6,12 +6,14 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Protocol
 
 from . import __version__
 from .config import Config, SiteConfig
 from .index import Listed, render_index, render_opml
-from .output import Batch, write_if_changed
+from .output import Batch
 from .render import (
     FORMATS,
     OUTPUT_VERSION,
@@ -50,11 +52,37 @@ def feed_info(site: SiteConfig, config: Config, feed: str, section_titles: Mappi
                     language=site.language), kind
 
 
+class Files(Protocol):
+    """Where published files go: out_dir (`DirFiles`), or the store itself (store_pg)."""
+
+    def present(self, site: str) -> set[str]: ...
+
+    def batch(self) -> AbstractContextManager[Writer]: ...
+
+
+class Writer(Protocol):
+    def write(self, relative: str, data: bytes) -> bool: ...
+
+
+class DirFiles:
+    """Files in the served directory, written atomically (output.Batch)."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+
+    def present(self, site: str) -> set[str]:
+        return _present(self.out_dir, site)
+
+    def batch(self) -> Batch:
+        return Batch(self.out_dir)
+
+
 def publish_site(site: SiteConfig, config: Config, store: Store, dirty: Iterable[str],
-                 slugs: Mapping[str, str] | None = None) -> int:
+                 slugs: Mapping[str, str] | None = None, files: Files | None = None) -> int:
     """Render and write the site's feeds that `dirty` names or the store marks pending (changed
     by a run that did not get to write them), plus any whose files are missing (or all of them
     after a config change). Returns how many files were written."""
+    files = files or DirFiles(config.out_dir)
     slugs = slugs or assign_slugs(site.sections)
     section_titles = {slug: title for title, slug in slugs.items()}
     tag_names = store.tag_names(site.key)
@@ -63,13 +91,13 @@ def publish_site(site: SiteConfig, config: Config, store: Store, dirty: Iterable
     if print_ != store.fingerprint(site.key):
         targets = set(stored)
     else:
-        present = _present(config.out_dir, site.key)
+        present = files.present(site.key)
         targets = set(dirty) | store.pending(site.key) | {
             f for f in stored if any(f"{f}.{fmt}" not in present for fmt in FORMATS)}
     written = 0
     cache = EntryCache(section_titles)
     try:
-        with Batch(config.out_dir) as batch:
+        with files.batch() as batch:
             written = _render_feeds(site, config, store, sorted(targets), section_titles,
                                     tag_names, cache, batch)
     finally:
@@ -82,7 +110,7 @@ def publish_site(site: SiteConfig, config: Config, store: Store, dirty: Iterable
 
 def _render_feeds(site: SiteConfig, config: Config, store: Store, feeds: list[str],
                   section_titles: Mapping[str, str], tag_names: Mapping[str, str],
-                  cache: EntryCache, batch: Batch) -> int:
+                  cache: EntryCache, batch: Writer) -> int:
     written = 0
     for feed in feeds:
         found = feed_info(site, config, feed, section_titles, tag_names)
@@ -114,7 +142,8 @@ def _present(out_dir: Path, site: str) -> set[str]:
     return found
 
 
-def publish_index(config: Config, store: Store, states: Mapping[str, str]) -> int:
+def publish_index(config: Config, store: Store, states: Mapping[str, str],
+                  files: Files | None = None) -> int:
     """index.html and feeds.opml over every configured site's feeds."""
     listed: list[Listed] = []
     for site in config.sites.values():
@@ -132,9 +161,10 @@ def publish_index(config: Config, store: Store, states: Mapping[str, str]) -> in
             rows.append(Listed(site.key, site.name, kind, info.title, info.path, newest,
                                min(count, site.max_items), states.get(site.key, "ok"), info.home))
         listed += sorted(rows, key=lambda r: (order[r.kind], r.title.casefold()))
-    written = int(write_if_changed(config.out_dir, "index.html", render_index(listed, config.public_url)))
-    written += write_if_changed(config.out_dir, "feeds.opml", render_opml(listed, config.public_url))
-    written += write_if_changed(config.out_dir, STYLESHEET, stylesheet())
+    with (files or DirFiles(config.out_dir)).batch() as batch:
+        written = int(batch.write("index.html", render_index(listed, config.public_url)))
+        written += batch.write("feeds.opml", render_opml(listed, config.public_url))
+        written += batch.write(STYLESHEET, stylesheet())
     return written
 
 

@@ -16,9 +16,9 @@ import os
 import socket
 import stat
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from email.utils import formatdate, parsedate_to_datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import h11
 import uvicorn
@@ -103,37 +103,51 @@ def _not_modified(request: Request, etag: str, mtime: float) -> bool:
     return False
 
 
+# A served file: body, ETag, Last-Modified (epoch seconds) and media type.
+Found = tuple[bytes, str, float, str]
+Source = Callable[[str], Awaitable[Found | None]]
+
+
+async def _from_dir(out_dir: Path, url_path: str) -> Found | None:
+    path = resolve(out_dir, url_path)
+    found = await run_in_threadpool(_read, path) if path else None
+    if path is None or found is None:
+        return None
+    body, st = found
+    # Weak: the gzip and identity forms of a file share it. Files are rewritten only when
+    # their bytes change, so mtime and size are as good as a hash and cost nothing.
+    etag = f'W/"{st.st_mtime_ns:x}-{st.st_size:x}"'
+    return body, etag, st.st_mtime, TYPES.get(path.suffix.lower(), "application/octet-stream")
+
+
 def create_app(out_dir: Path, health: Callable[[], Health], metrics: Metrics | None = None,
-               routes: Sequence[BaseRoute] = ()) -> Starlette:
+               routes: Sequence[BaseRoute] = (), source: Source | None = None) -> Starlette:
     """`health` is called per /healthz request: the daemon's live view, or a fresh read of the
-    state file when only serving. `routes` (the browser pages, web/app.py) come before the files."""
+    state file when only serving. `routes` (the browser pages, web/app.py) come before the files;
+    `source` finds a URL path's file elsewhere than in out_dir (the PostgreSQL store: serve_store)."""
     metrics = metrics or Metrics()
 
     async def files(request: Request) -> Response:
-        path = resolve(out_dir, request.path_params["path"])
-        found = await run_in_threadpool(_read, path) if path else None
-        if path is None or found is None:
+        url_path = request.path_params["path"]
+        found = await source(url_path) if source else await _from_dir(out_dir, url_path)
+        if found is None:
             return PlainTextResponse("not found\n", status_code=404)
-        body, st = found
-        # Weak: the gzip and identity forms of a file share it. Files are rewritten only when
-        # their bytes change, so mtime and size are as good as a hash and cost nothing.
-        etag = f'W/"{st.st_mtime_ns:x}-{st.st_size:x}"'
+        body, etag, mtime, media = found
         # Vary on the 304 too: it stands for the 200, whose bytes depend on Accept-Encoding.
-        headers = {"ETag": etag, "Last-Modified": formatdate(st.st_mtime, usegmt=True),
+        headers = {"ETag": etag, "Last-Modified": formatdate(mtime, usegmt=True),
                    "Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding"}
-        suffix = path.suffix.lower()
+        suffix = PurePosixPath(url_path).suffix.lower()
         page = suffix in (".atom", ".rss") and wants_page(request.headers)
         if suffix in (".atom", ".rss"):  # a browser's page load gets a page (web/feedview.py)
             headers["Vary"] += ", Sec-Fetch-Dest, Accept"
             etag = headers["ETag"] = etag[:-1] + '-page"' if page else etag
-        if _not_modified(request, etag, st.st_mtime):
+        if _not_modified(request, etag, mtime):
             return Response(status_code=304, headers=headers)
         if page:
-            depth = request.path_params["path"].strip("/").count("/")
+            depth = url_path.strip("/").count("/")
             html = await run_in_threadpool(feed_page, body, "../" * depth or "./")
             if html is not None:
                 return Response(html, headers=headers, media_type=TYPES[".html"])
-        media = TYPES.get(suffix, "application/octet-stream")
         return Response(body, headers=headers, media_type=media)
 
     async def healthz(request: Request) -> Response:

@@ -1,7 +1,8 @@
 """The state file: article history, feed membership, tag slugs, HTTP validators and run results.
 
-One narrow interface over SQLite (WAL, versioned migrations via PRAGMA user_version), so that a
-PostgreSQL backend can follow. Feeds are named by their path under the site: "all",
+One narrow interface, two backends: SQLite here (WAL, versioned migrations via PRAGMA
+user_version), PostgreSQL in store_pg (same methods, same SQL; `open_store` picks by the state
+setting). Feeds are named by their path under the site: "all",
 "sections/<slug>", "tags/<slug>". Times are stored as ISO 8601 UTC text.
 """
 
@@ -16,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from .digest import digest, same_digest
 from .errors import StoreError
@@ -100,6 +101,16 @@ def _dt(text: str | None) -> datetime | None:
 
 
 class Store:
+    """The SQLite backend, and the logic both backends share: its SQL is written to run on
+    SQLite and PostgreSQL alike (`store_pg.PgStore` gives it a connection that speaks `?`
+    placeholders); the few differences are the class attributes below."""
+
+    _BEGIN = "BEGIN IMMEDIATE"  # takes the write lock at once: no deadlock between two writers
+    _INSERTED = "rowid"  # the column that orders rows as they were first inserted
+    _ERRORS: tuple[type[Exception], ...] = (sqlite3.Error,)
+    IN_STORE = False  # True where feeds are published into the store (PostgreSQL), not out_dir
+    db: Any  # sqlite3.Connection, or store_pg's connection with the same methods
+
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         """Open (or create) the state file and bring its schema up to date. `readonly` opens
         an existing file without writing anything to it, not even a migration: for `serve`,
@@ -142,7 +153,7 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -165,7 +176,7 @@ class Store:
         if self._grouped:
             yield from self._savepoint()
             return
-        self.db.execute("BEGIN IMMEDIATE")
+        self.db.execute(self._BEGIN)
         try:
             yield
         except BaseException:
@@ -206,7 +217,7 @@ class Store:
         every later BEGIN would fail ("cannot start a transaction within a transaction")."""
         try:
             self.db.execute("COMMIT")
-        except sqlite3.Error:
+        except self._ERRORS:
             self._undo("ROLLBACK")
             if self._grouped:
                 self._losses += 1
@@ -221,7 +232,7 @@ class Store:
         SQLite undoes the group's work itself (a full disk), the block ends in StoreError, so
         the run fails instead of carrying on as if its saves were kept."""
         if not self._grouped:
-            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute(self._BEGIN)
             self._group_since = time.monotonic()
         self._grouped += 1
         losses = self._losses
@@ -239,7 +250,7 @@ class Store:
         if self.db.in_transaction:
             self._commit()
         if self._grouped:
-            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute(self._BEGIN)
             self._group_since = time.monotonic()
 
     # --- articles ------------------------------------------------------------------------------
@@ -275,11 +286,11 @@ class Store:
             cur = self.db.execute(
                 "INSERT INTO articles (site, url, title, authors, published, updated, summary, image,"
                 " content, tags, sections, first_seen, fetched, listed_title, digest, language)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
                 (site, a.url, a.title, _json(a.authors), _iso(a.published), _iso(a.updated),
                  a.summary, a.image, a.content, _json(a.tags), _json(section_names),
                  _iso(first_seen), _iso(now), listed_title, LATER, a.language))
-            article_id = cur.lastrowid
+            article_id = cur.fetchone()[0]
             changed, new = True, True
         else:
             article_id = row["id"]
@@ -310,7 +321,8 @@ class Store:
                      json.dumps(section_names, ensure_ascii=False),
                      json.dumps(list(a.tags), ensure_ascii=False), new_digest, article_id))
         for alias in {a.url, *aliases}:
-            self.db.execute("INSERT OR REPLACE INTO aliases (site, url, article_id) VALUES (?,?,?)",
+            self.db.execute("INSERT INTO aliases (site, url, article_id) VALUES (?,?,?) ON CONFLICT"
+                            " (site, url) DO UPDATE SET article_id = excluded.article_id",
                             (site, alias, article_id))
         # The stored date orders the entry (an article keeps its first published date), so its
         # position is the same in every feed, old memberships and new.
@@ -318,7 +330,8 @@ class Store:
             (_iso(a.published) or _iso(a.first_seen or now))
         feeds = {ALL, *(f"sections/{s}" for s in section_names),
                  *(f"tags/{self._tag_slug(site, t)}" for t in a.tags)}
-        insert = "INSERT OR IGNORE INTO memberships (site, feed, article_id, sort_key) VALUES (?,?,?,?)"
+        insert = ("INSERT INTO memberships (site, feed, article_id, sort_key) VALUES (?,?,?,?)"
+                  " ON CONFLICT DO NOTHING")
         if changed:  # every feed it is in shows the change, new membership or not
             self.db.executemany(insert, [(site, feed, article_id, sort_key) for feed in feeds])
             touched = set(feeds)
@@ -348,8 +361,8 @@ class Store:
                             (json.dumps(have + missing, ensure_ascii=False), row["id"]))
             for s in missing:
                 self.db.execute(
-                    "INSERT OR IGNORE INTO memberships (site, feed, article_id, sort_key)"
-                    " VALUES (?,?,?,?)",
+                    "INSERT INTO memberships (site, feed, article_id, sort_key)"
+                    " VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
                     (site, f"sections/{s}", row["id"], row["published"] or row["first_seen"]))
             # A new section is a new category on the entry, in every feed it is in.
             added = frozenset(r[0] for r in self.db.execute(
@@ -364,10 +377,11 @@ class Store:
     def members(self, site: str, feed: str, limit: int) -> list[tuple[int, str]]:
         """(id, url) of `entries`, without reading their text: publishing renders an article
         once and reuses the bytes in its ~6 feeds, so most entries need no full row."""
-        return self.db.execute(
+        rows: list[tuple[int, str]] = self.db.execute(
             "SELECT a.id, a.url FROM memberships m JOIN articles a ON a.id = m.article_id"
             " WHERE m.site = ? AND m.feed = ? ORDER BY m.sort_key DESC, m.article_id DESC LIMIT ?",
             (site, feed, limit)).fetchall()
+        return rows
 
     def articles(self, ids: Sequence[int]) -> dict[int, Article]:
         """Articles by id, in the order of `ids` (unknown ids left out)."""
@@ -381,9 +395,10 @@ class Store:
         # A skip scan over the (site, feed, ...) index: one seek per feed, where DISTINCT would
         # walk every membership (600,000 rows for 100,000 articles).
         return [r[0] for r in self.db.execute(
-            "WITH RECURSIVE f(feed) AS (SELECT min(feed) FROM memberships WHERE site = ?1"
-            " UNION ALL SELECT (SELECT min(feed) FROM memberships WHERE site = ?1 AND feed > f.feed)"
-            " FROM f WHERE f.feed IS NOT NULL) SELECT feed FROM f WHERE feed IS NOT NULL", (site,))]
+            "WITH RECURSIVE f(feed) AS (SELECT min(feed) FROM memberships WHERE site = ?"
+            " UNION ALL SELECT (SELECT min(feed) FROM memberships WHERE site = ? AND feed > f.feed)"
+            " FROM f WHERE f.feed IS NOT NULL) SELECT feed FROM f WHERE feed IS NOT NULL",
+            (site, site))]
 
     def feed_stats(self, site: str) -> dict[str, tuple[int, datetime | None]]:
         """feed -> (number of entries, newest entry's date) for the index page."""
@@ -456,8 +471,10 @@ class Store:
 
     def save_validators(self, site: str, url: str, etag: str | None,
                         last_modified: str | None) -> None:
-        self.db.execute("INSERT OR REPLACE INTO site_validators (site, url, etag, last_modified)"
-                        " VALUES (?,?,?,?)", (site, url, etag, last_modified))
+        self.db.execute("INSERT INTO site_validators (site, url, etag, last_modified)"
+                        " VALUES (?,?,?,?) ON CONFLICT (site, url) DO UPDATE SET"
+                        " etag = excluded.etag, last_modified = excluded.last_modified",
+                        (site, url, etag, last_modified))
 
     def record_run(self, run: RunRecord) -> None:
         self.db.execute(
@@ -483,7 +500,7 @@ class Store:
         return _dt(row[0]) if row else None
 
     def _mark_pending(self, site: str, feeds: Iterable[str]) -> None:
-        self.db.executemany("INSERT OR IGNORE INTO pending (site, feed) VALUES (?,?)",
+        self.db.executemany("INSERT INTO pending (site, feed) VALUES (?,?) ON CONFLICT DO NOTHING",
                             [(site, f) for f in feeds])
 
     def pending(self, site: str) -> set[str]:
@@ -505,8 +522,10 @@ class Store:
         next_try = now + timedelta(seconds=delay)
         names = tuple(sorted(sections))
         self.db.execute(
-            "INSERT OR REPLACE INTO failures (site, url, sections, listed_title, count, next_try,"
-            " error) VALUES (?,?,?,?,?,?,?)",
+            "INSERT INTO failures (site, url, sections, listed_title, count, next_try, error)"
+            " VALUES (?,?,?,?,?,?,?) ON CONFLICT (site, url) DO UPDATE SET"
+            " sections = excluded.sections, listed_title = excluded.listed_title,"
+            " count = excluded.count, next_try = excluded.next_try, error = excluded.error",
             (site, url, json.dumps(names, ensure_ascii=False), listed_title, count, _iso(next_try),
              error[:1000]))
         return Failure(url, names, listed_title, count, next_try)
@@ -524,7 +543,8 @@ class Store:
         return row[0] if row else None
 
     def set_fingerprint(self, site: str, value: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO site_state (site, fingerprint) VALUES (?,?)",
+        self.db.execute("INSERT INTO site_state (site, fingerprint) VALUES (?,?)"
+                        " ON CONFLICT (site) DO UPDATE SET fingerprint = excluded.fingerprint",
                         (site, value))
 
 
@@ -538,15 +558,32 @@ class Store:
                     " rule_hits, ever, at) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (site, kind, name)"
                     " DO UPDATE SET total=excluded.total, filled=excluded.filled,"
                     " sources=excluded.sources, rule=excluded.rule, rule_hits=excluded.rule_hits,"
-                    " ever=CASE WHEN excluded.rule IS rule THEN max(ever, excluded.ever)"
+                    " ever=CASE WHEN excluded.rule IS NOT DISTINCT FROM rule_health.rule"
+                    " AND rule_health.ever > excluded.ever THEN rule_health.ever"
                     " ELSE excluded.ever END, at=excluded.at",
                     (site, r.kind, r.name, r.total, r.filled, json.dumps(r.sources), r.rule,
                      r.rule_hits, max(r.ever, r.rule_hits), _iso(at)))
 
     def rule_health(self, site: str) -> list[HealthRow]:
-        rows = self.db.execute("SELECT * FROM rule_health WHERE site=? ORDER BY kind, rowid", (site,))
+        rows = self.db.execute(f"SELECT * FROM rule_health WHERE site=? ORDER BY kind, {self._INSERTED}",
+                               (site,))
         return [HealthRow(r["kind"], r["name"], r["total"], r["filled"], json.loads(r["sources"]),
                           r["rule"], r["rule_hits"], r["ever"], _dt(r["at"])) for r in rows]
+
+
+def is_postgres(state: str | Path) -> bool:
+    """Is this `state` setting a PostgreSQL URL rather than a file?"""
+    return str(state).startswith(("postgresql://", "postgres://"))
+
+
+def open_store(state: str | Path, *, readonly: bool = False) -> Store:
+    """The store a `state` setting names: a PostgreSQL URL, or a SQLite file. psycopg is imported
+    only for the former."""
+    if is_postgres(state):
+        from .store_pg import PgStore
+
+        return PgStore(str(state), readonly=readonly)
+    return Store(state, readonly=readonly)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -49,6 +49,11 @@ async def publish_site_off_loop(site: SiteConfig, config: Config, store: Store,
                                 dirty: Iterable[str], slugs: Mapping[str, str] | None = None) -> int:
     """`publish_site` in a thread; returns how many files were written."""
     feeds = list(dirty)
+    if store.IN_STORE:  # PostgreSQL: files into the store, in the snapshot's own transaction
+        from .publish_pg import publish_in_store
+
+        return await asyncio.to_thread(publish_in_store, store, lambda snapshot, files: publish_site(
+            site, config, snapshot, feeds, slugs, files))
 
     def work() -> tuple[int, list[tuple[str, tuple[Any, ...]]]]:
         snapshot = _Snapshot(store)
@@ -66,6 +71,11 @@ async def publish_site_off_loop(site: SiteConfig, config: Config, store: Store,
 async def publish_index_off_loop(config: Config, store: Store, states: Mapping[str, str]) -> int:
     """`publish_index` (index.html, feeds.opml) in a thread."""
     states = dict(states)
+    if store.IN_STORE:
+        from .publish_pg import publish_in_store
+
+        return await asyncio.to_thread(publish_in_store, store, lambda snapshot, files: publish_index(
+            config, snapshot, states, files))
 
     def work() -> int:
         snapshot = _Snapshot(store)

@@ -12,6 +12,7 @@ import argparse
 import hashlib
 import json
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import asdict, dataclass, replace
@@ -144,10 +145,17 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command not in ("GET", "HEAD"):
             self.close_connection = True  # its body is unread, so the connection is spent
             return self._json(405, {"error": "method not allowed"})
-        fault = self.server.site._fault_for(self.path)
-        if fault is not None:
-            return run(fault, self)
-        self.serve()
+        site = self.server.site
+        site.in_flight.enter()
+        try:
+            if site.latency:
+                time.sleep(site.latency)
+            fault = site._fault_for(self.path)
+            if fault is not None:
+                return run(fault, self)
+            self.serve()
+        finally:
+            site.in_flight.leave()
 
     do_GET = do_HEAD = do_POST = do_DELETE = _handle
 
@@ -189,6 +197,23 @@ class _Handler(BaseHTTPRequestHandler):
         pass  # the request log is site.requests
 
 
+class InFlight:
+    """Requests being answered at once, and the most seen (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.now = self.most = 0
+
+    def enter(self) -> None:
+        with self._lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+
+    def leave(self) -> None:
+        with self._lock:
+            self.now -= 1
+
+
 class SampleSite:
     """The site on 127.0.0.1: `with SampleSite() as site: httpx.get(site.url + "news/health")`.
 
@@ -196,14 +221,20 @@ class SampleSite:
     stories over 12 sections (deterministic for a given `seed`).
     """
 
-    def __init__(self, port: int = 0, *, articles: int | None = None, seed: int = 0) -> None:
+    def __init__(self, port: int = 0, *, articles: int | None = None, seed: int = 0,
+                 host: str = "127.0.0.1", latency: float = 0.0,
+                 in_flight: InFlight | None = None) -> None:
+        """`host`: another loopback address (127.0.0.2, ...) stands for another host. `latency`:
+        seconds every page waits before its answer, as a distant site would. `in_flight`:
+        shared by the servers of one host, it counts the requests they answer at once."""
         if articles is None:
             self.catalog: Catalog = build_catalog()
         else:
             from .generate import build_big_catalog
 
             self.catalog = build_big_catalog(articles, seed=seed)
-        self._port = port
+        self._port, self._host, self.latency = port, host, latency
+        self.in_flight = in_flight or InFlight()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -219,7 +250,7 @@ class SampleSite:
         if self._server is not None:
             return self
         self._stopping.clear()
-        self._server = _Server(("127.0.0.1", self._port), _Handler)
+        self._server = _Server((self._host, self._port), _Handler)
         self._server.site = self
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         kwargs={"poll_interval": 0.05}, daemon=True,
@@ -251,7 +282,7 @@ class SampleSite:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
+        return f"http://{self._host}:{self.port}/"
 
     @property
     def origin(self) -> str:

@@ -123,3 +123,52 @@ def serve() -> Iterator[Callable[[Handler], int]]:
 
 
 HTML = [("Content-Type", b"text/html; charset=utf-8")]
+
+
+# -- PostgreSQL ------------------------------------------------------------------------------
+POSTGRES = os.environ.get("FEEDMAKER_TEST_POSTGRES", "postgresql:///test")
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def postgres_server() -> str:
+    """The test server's URL (FEEDMAKER_TEST_POSTGRES, default the local socket, database test).
+    Unreachable: the test is skipped, saying so, unless CI=true, where it fails."""
+    import psycopg
+
+    try:
+        psycopg.connect(POSTGRES, connect_timeout=5).close()
+    except psycopg.Error as exc:
+        reason = " ".join(str(exc).split())
+        if _in_ci():
+            pytest.fail(f"PostgreSQL at {POSTGRES} is unreachable: CI must have it ({reason})")
+        pytest.skip(f"PostgreSQL at {POSTGRES} is unreachable ({reason}); set "
+                    "FEEDMAKER_TEST_POSTGRES, and CI=true makes its absence a failure")
+    return POSTGRES
+
+
+def with_schema(url: str, schema: str) -> str:
+    """`url` with every table created and read in `schema` (libpq's options=-csearch_path)."""
+    from urllib.parse import quote
+
+    return f"{url}{'&' if '?' in url else '?'}options={quote(f'-csearch_path={schema}')}"
+
+
+@pytest.fixture
+def postgres() -> Iterator[str]:
+    """A PostgreSQL URL whose tables live in a schema of this test's own, dropped afterwards."""
+    import uuid
+
+    import psycopg
+
+    server = postgres_server()
+    schema = f"fm_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield with_schema(server, schema)
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")

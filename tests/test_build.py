@@ -309,7 +309,7 @@ def test_check_shows_links_and_field_sources(site: SampleSite, config_path: Path
 def test_every_command_has_help() -> None:
     from feedmaker.cli import main
 
-    assert set(main.commands) == {"build", "check", "init", "run", "serve"}
+    assert set(main.commands) == {"build", "check", "init", "run", "serve", "worker", "export", "migrate"}
     for command in main.commands:
         proc = run_cli(command, "--help")
         assert proc.returncode == 0 and "Usage:" in proc.stdout

@@ -13,7 +13,8 @@ from sample_site.server import SampleSite
 
 # What `--version` and `--help` must not load: the fetcher, the parser, the database, the event loop.
 HEAVY = ("httpx", "aiohttp", "selectolax", "sqlite3", "asyncio", "feedgen", "lxml",
-         "feedmaker.build", "feedmaker.fetch", "feedmaker.parse", "feedmaker.store")
+         "feedmaker.build", "feedmaker.fetch", "feedmaker.parse", "feedmaker.store", "psycopg",
+         "psycopg_pool", "procrastinate")
 
 
 @pytest.mark.parametrize("flag", ["--version", "--help"])

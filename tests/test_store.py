@@ -1,4 +1,5 @@
-"""The state file, on a real SQLite file: history, edits, categories, ordering."""
+"""The store, on a real SQLite file and a real PostgreSQL schema (each test runs on both unless it
+is about one backend): history, edits, categories, ordering, transactions, schema versions."""
 
 from __future__ import annotations
 
@@ -9,11 +10,38 @@ from pathlib import Path
 import pytest
 
 from feedmaker.digest import DIGEST_V2, digest, digest_v1
+from feedmaker.errors import StoreError
 from feedmaker.model import Article
-from feedmaker.store import Store
+from feedmaker.store import Store, open_store
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 URL = "https://news.example.com/world/story"
+
+
+class Backend:
+    """Opens the store under test, and counts what another connection sees as committed."""
+
+    def __init__(self, kind: str, where: str) -> None:
+        self.kind, self.where = kind, where
+
+    def open(self) -> Store:
+        return open_store(self.where)
+
+    def committed(self) -> int:
+        if self.kind == "sqlite":
+            with sqlite3.connect(self.where) as other:
+                return int(other.execute("SELECT count(*) FROM articles").fetchone()[0])
+        import psycopg
+
+        with psycopg.connect(self.where) as other:
+            return int(other.execute("SELECT count(*) FROM articles").fetchone()[0])  # type: ignore[index]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    if request.param == "sqlite":
+        return Backend("sqlite", str(tmp_path / "s.sqlite"))
+    return Backend("postgresql", request.getfixturevalue("postgres"))
 
 
 def _article(**kw: object) -> Article:
@@ -23,8 +51,8 @@ def _article(**kw: object) -> Article:
     return Article(**base)  # type: ignore[arg-type]
 
 
-def test_markup_only_changes_are_not_edits(tmp_path: Path) -> None:
-    with Store(tmp_path / "s.sqlite") as store:
+def test_markup_only_changes_are_not_edits(backend: Backend) -> None:
+    with backend.open() as store:
         assert store.save_article("x", _article(), sections=["world"], now=T0).new
         again = store.save_article("x", _article(content='<p>Text <img src="https://cdn/x.jpg?sig=B"></p>'),
                                    now=T0 + timedelta(hours=1))
@@ -46,8 +74,8 @@ def test_digests_ignore_markup_and_entities_but_not_words() -> None:
 
 
 def test_a_new_articles_digest_is_made_at_its_first_refetch_and_still_sees_edits(
-        tmp_path: Path) -> None:
-    with Store(tmp_path / "s.sqlite") as store:
+        backend: Backend) -> None:
+    with backend.open() as store:
         store.save_article("x", _article(), sections=["world"], now=T0)
         assert store.db.execute("SELECT digest FROM articles").fetchone()[0] == ""  # not yet
         # Markup-only differences are no edit, measured against the stored body.
@@ -59,8 +87,8 @@ def test_a_new_articles_digest_is_made_at_its_first_refetch_and_still_sees_edits
         assert store.save_article("x", edited, now=T0 + timedelta(hours=2)).changed
 
 
-def test_a_state_file_with_old_digests_sees_no_edits_and_moves_to_new_ones(tmp_path: Path) -> None:
-    with Store(tmp_path / "s.sqlite") as store:
+def test_a_state_file_with_old_digests_sees_no_edits_and_moves_to_new_ones(backend: Backend) -> None:
+    with backend.open() as store:
         store.save_article("x", _article(), sections=["world"], now=T0)
         old = digest_v1(_article())
         assert not old.startswith(DIGEST_V2)
@@ -73,8 +101,8 @@ def test_a_state_file_with_old_digests_sees_no_edits_and_moves_to_new_ones(tmp_p
                                   now=T0 + timedelta(hours=2)).changed
 
 
-def test_a_tags_only_change_updates_the_categories_everywhere(tmp_path: Path) -> None:
-    with Store(tmp_path / "s.sqlite") as store:
+def test_a_tags_only_change_updates_the_categories_everywhere(backend: Backend) -> None:
+    with backend.open() as store:
         store.save_article("x", _article(), sections=["world"], now=T0)
         saved = store.save_article("x", _article(tags=("Gaza", "Lebanon")), now=T0)
         assert not saved.changed
@@ -83,8 +111,8 @@ def test_a_tags_only_change_updates_the_categories_everywhere(tmp_path: Path) ->
             assert store.entries("x", feed, 10)[0].tags == ("Gaza", "Lebanon")
 
 
-def test_an_article_keeps_its_place_when_a_page_later_shows_another_date(tmp_path: Path) -> None:
-    with Store(tmp_path / "s.sqlite") as store:
+def test_an_article_keeps_its_place_when_a_page_later_shows_another_date(backend: Backend) -> None:
+    with backend.open() as store:
         store.save_article("x", _article(), sections=["world"], now=T0)
         store.save_article("x", _article(url=URL + "-2", title="Other", published=T0 + timedelta(hours=1)),
                            sections=["world"], now=T0)
@@ -94,24 +122,15 @@ def test_an_article_keeps_its_place_when_a_page_later_shows_another_date(tmp_pat
         assert [a.url for a in store.entries("x", "all", 10)] == [URL + "-2", URL]
 
 
-def test_aliases_map_listing_urls_to_the_article(tmp_path: Path) -> None:
-    with Store(tmp_path / "s.sqlite") as store:
+def test_aliases_map_listing_urls_to_the_article(backend: Backend) -> None:
+    with backend.open() as store:
         store.save_article("x", _article(), aliases=[URL + "?id=7"], now=T0)
         known = store.known("x", [URL, URL + "?id=7", URL + "-unknown"])
         assert set(known) == {URL, URL + "?id=7"} and known[URL + "?id=7"].url == URL
 
 
-def _count(path: Path) -> int:
-    """Articles another process would see: committed ones only."""
-    import sqlite3
-
-    with sqlite3.connect(path) as other:
-        return int(other.execute("SELECT count(*) FROM articles").fetchone()[0])
-
-
-def test_grouped_saves_share_commits_and_a_failing_one_undoes_only_itself(tmp_path: Path) -> None:
-    path = tmp_path / "s.sqlite"
-    with Store(path) as store:
+def test_grouped_saves_share_commits_and_a_failing_one_undoes_only_itself(backend: Backend) -> None:
+    with backend.open() as store:
         with store.grouped():
             store.save_article("x", _article(url=f"{URL}-1"), now=T0)
             try:
@@ -121,26 +140,25 @@ def test_grouped_saves_share_commits_and_a_failing_one_undoes_only_itself(tmp_pa
             except RuntimeError:
                 pass
             store.save_article("x", _article(url=f"{URL}-3"), now=T0)
-            assert _count(path) == 0  # not committed yet
-        assert _count(path) == 2
+            assert backend.committed() == 0  # not committed yet
+        assert backend.committed() == 2
         assert [a.url for a in store.entries("x", "all", 10)] == [f"{URL}-3", f"{URL}-1"]
 
 
-def test_a_long_group_commits_as_it_goes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_long_group_commits_as_it_goes(backend: Backend, monkeypatch: pytest.MonkeyPatch) -> None:
     from feedmaker import store as store_module
 
     monkeypatch.setattr(store_module, "GROUP_SECONDS", 0.0)
-    path = tmp_path / "s.sqlite"
-    with Store(path) as store, store.grouped():
+    with backend.open() as store, store.grouped():
         store.save_article("x", _article(url=f"{URL}-1"), now=T0)
-        assert _count(path) == 1
+        assert backend.committed() == 1
         with store.grouped():  # another site's run, overlapping
             store.save_article("x", _article(url=f"{URL}-2"), now=T0)
-        assert _count(path) == 2
+        assert backend.committed() == 2
         with pytest.raises(RuntimeError), store.transaction():  # no commit inside a step
             store.save_article("x", _article(url=f"{URL}-3"), now=T0)
             raise RuntimeError("undo")
-        assert _count(path) == 2 and len(store.entries("x", "all", 10)) == 2
+        assert backend.committed() == 2 and len(store.entries("x", "all", 10)) == 2
 
 
 def test_a_schema_4_state_file_moves_to_validators_per_site(tmp_path: Path) -> None:
@@ -217,3 +235,99 @@ def test_a_schema_6_state_file_keeps_its_authors_as_a_list(tmp_path: Path) -> No
         assert not saved.new
         again = store.articles([2])[2]
         assert again.authors == ("Ann Lee", "Bo Park") and again.language == "en-GB"
+
+
+def test_tag_slugs_are_fixed_once_given_and_suffixed_when_alike(backend: Backend) -> None:
+    with backend.open() as store:
+        store.save_article("x", _article(url=f"{URL}-1", tags=("Côte d'Ivoire",)), now=T0)
+        store.save_article("x", _article(url=f"{URL}-2", tags=("Cote d Ivoire",)), now=T0)
+        store.save_article("x", _article(url=f"{URL}-3", tags=("COTE-D-IVOIRE",)), now=T0)
+    with backend.open() as store:  # a new connection resumes the suffixes where they were
+        store.save_article("x", _article(url=f"{URL}-4", tags=("Cote.d.Ivoire",)), now=T0)
+        names = store.tag_names("x")
+    assert sorted(names) == ["cote-d-ivoire", "cote-d-ivoire-2", "cote-d-ivoire-3", "cote-d-ivoire-4"]
+    assert names["cote-d-ivoire"] == "Côte d'Ivoire"
+
+
+def test_validators_runs_failures_pending_and_fingerprints_round_trip(backend: Backend) -> None:
+    from feedmaker.store import RunRecord
+
+    with backend.open() as store:
+        store.save_validators("x", "https://x/news", '"e1"', "Wed, 01 May 2024 12:00:00 GMT")
+        store.save_validators("x", "https://x/news", '"e2"', None)
+        assert store.validators("x", "https://x/news") == ('"e2"', None)
+        for i in range(205):
+            store.record_run(RunRecord("x", T0, T0 + timedelta(seconds=i), i % 2 == 0,
+                                       "ok" if i % 2 == 0 else "failing", None if i % 2 == 0 else "e", i))
+        runs = store.last_runs("x", 300)
+        assert len(runs) == 200 and runs[0].new_articles == 204 and runs[0].ok
+        first = store.record_failure("x", URL, ["world"], "Listed", "HTTP 500", T0)
+        second = store.record_failure("x", URL, ["world"], "Listed", "HTTP 500", T0)
+        assert (first.count, first.next_try, second.count) == (1, T0, 2)
+        assert second.next_try == T0 + timedelta(seconds=900)
+        assert store.failures("x")[URL].sections == ("world",)
+        store.clear_failure("x", URL)
+        assert store.failures("x") == {}
+        saved = store.save_article("x", _article(), sections=["world"], now=T0)
+        assert store.pending("x") == set(saved.feeds)
+        store.clear_pending("x", saved.feeds)
+        assert store.pending("x") == set()
+        assert store.fingerprint("x") is None
+        store.set_fingerprint("x", "a")
+        store.set_fingerprint("x", "b")
+        assert store.fingerprint("x") == "b"
+        assert store.feeds("x") == sorted(saved.feeds)
+        assert store.feed_stats("x")["all"][0] == 1 and store.article_count("x") == 1
+        assert store.add_sections("x", URL, ["health"]) >= {"sections/health", "all"}
+        assert store.known_tags("x", ["gaza", "other"]) == {"gaza"}
+
+
+def test_rule_health_keeps_the_best_count_while_the_rule_is_the_same(backend: Backend) -> None:
+    from feedmaker.store import HealthRow
+
+    with backend.open() as store:
+        store.save_rule_health("x", [HealthRow("links", "World", 10, 10, {"rule": 10}, "a.x", 10),
+                                     HealthRow("field", "title", 5, 5, {}, None, 5)], T0)
+        store.save_rule_health("x", [HealthRow("links", "World", 3, 3, {"rule": 3}, "a.x", 3)], T0)
+        rows = store.rule_health("x")
+        assert [(r.kind, r.name, r.rule_hits, r.ever) for r in rows] == \
+            [("field", "title", 5, 5), ("links", "World", 3, 10)]
+        store.save_rule_health("x", [HealthRow("links", "World", 2, 2, {}, "b.x", 2)], T0)
+        assert store.rule_health("x")[1].ever == 2  # a new rule starts its own record
+
+
+def test_a_newer_schema_is_refused_and_left_as_it_was(backend: Backend) -> None:
+    with backend.open() as store:
+        store.save_article("x", _article(), now=T0)
+        if backend.kind == "sqlite":
+            store.db.execute("PRAGMA user_version = 99")
+        else:
+            store.db.execute("UPDATE feedmaker_schema SET version = 99")
+    with pytest.raises(StoreError, match=r"newer feedmaker \(schema 99\)"):
+        backend.open()
+    assert backend.committed() == 1
+
+
+def test_a_lost_connection_ends_the_group_in_a_store_error_keeping_what_was_committed(
+        postgres: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import psycopg
+
+    from feedmaker import store as store_module
+
+    monkeypatch.setattr(store_module, "GROUP_SECONDS", 0.0)
+    backend = Backend("postgresql", postgres)
+    with backend.open() as store, pytest.raises(StoreError), store.grouped():
+        store.save_article("x", _article(url=f"{URL}-1"), now=T0)  # committed: GROUP_SECONDS 0
+        pid = store.db.execute("SELECT pg_backend_pid()").fetchone()[0]
+        with psycopg.connect(postgres, autocommit=True) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        store.save_article("x", _article(url=f"{URL}-2"), now=T0)
+    assert backend.committed() == 1
+
+
+def test_an_unreachable_server_is_one_line_naming_the_setting_without_the_password() -> None:
+    with pytest.raises(StoreError) as caught:
+        open_store("postgresql://feedmaker:s3cret@127.0.0.1:1/feeds")
+    text = str(caught.value)
+    assert text.startswith("state = 'postgresql://***@127.0.0.1:1/feeds': cannot connect")
+    assert "s3cret" not in text and "\n" not in text

@@ -1,0 +1,261 @@
+"""The PostgreSQL backend of the store: `Store`'s methods and SQL over a psycopg connection, plus
+what only a shared store holds (published feed files, when each site is next due).
+
+`PgStore` reuses every method of `Store`: its connection wrapper takes SQLite's `?` placeholders
+and gives rows that read by name or position. The connection is in autocommit mode, so that
+`Store`'s own BEGIN / SAVEPOINT / COMMIT statements delimit transactions, as on SQLite.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+from psycopg.pq import TransactionStatus
+
+from .errors import StoreError, redact
+from .schema_pg import MIGRATIONS_PG
+from .store import Store
+
+__all__ = ["SCHEMA_LOCK", "PgStore", "connect", "file_etag"]
+
+SCHEMA_LOCK = 0x6665_6564  # pg_advisory_xact_lock key: one migrating process at a time
+CONNECT_TIMEOUT = 10  # seconds
+
+
+def connect(url: str, *, what: str = "state") -> psycopg.Connection[Any]:
+    """An autocommit connection, or StoreError in one line naming the setting (no password)."""
+    try:
+        return psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
+    except psycopg.Error as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise StoreError(f"{what} = {redact(url)!r}: cannot connect to PostgreSQL: "
+                         f"{redact(reason)}") from exc
+    except Exception as exc:  # a malformed URL: psycopg's parser raises ProgrammingError or else
+        raise StoreError(f"{what} = {redact(url)!r}: not a usable PostgreSQL URL: {exc}") from exc
+
+
+@functools.lru_cache(maxsize=512)
+def _pg(sql: str) -> str:
+    """SQLite's `?` placeholders as psycopg's `%s` (the SQL has no other `?` nor `%`)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class _Row:
+    """A row read by column name or position, like sqlite3.Row."""
+
+    __slots__ = ("_names", "_values")
+
+    def __init__(self, values: Sequence[Any], names: Mapping[str, int]) -> None:
+        self._values, self._names = values, names
+
+    def __getitem__(self, key: str | int) -> Any:
+        return self._values[self._names[key] if isinstance(key, str) else key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def keys(self) -> list[str]:
+        return list(self._names)
+
+
+def _rows(cursor: psycopg.Cursor[Any]) -> Any:
+    names = {c.name: i for i, c in enumerate(cursor.description or ())}
+    return lambda values: _Row(values, names)
+
+
+class _Connection:
+    """The few methods of sqlite3.Connection that `Store` uses. A lost connection (a restarted
+    server) is a StoreError: the poll fails, and the worker that ran it reconnects."""
+
+    def __init__(self, conn: psycopg.Connection[Any], where: str) -> None:
+        self.conn, self.where = conn, where
+
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
+        cur = self.conn.cursor(row_factory=_rows)
+        try:
+            return cur.execute(_pg(sql), params)
+        except psycopg.OperationalError as exc:
+            raise self._lost(exc) from exc
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Any:
+        cur = self.conn.cursor(row_factory=_rows)
+        try:
+            cur.executemany(_pg(sql), list(rows))
+        except psycopg.OperationalError as exc:
+            raise self._lost(exc) from exc
+        return cur
+
+    def _lost(self, exc: Exception) -> StoreError:
+        return StoreError(f"{self.where}: {' '.join(str(exc).split())}")
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.conn.info.transaction_status in (TransactionStatus.INTRANS,
+                                                     TransactionStatus.INERROR)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def file_etag(body: bytes) -> str:
+    """Weak (the gzip and identity forms share it), from the bytes: the same on every node."""
+    return f'W/"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
+
+
+class PgStore(Store):
+    _BEGIN = "BEGIN"
+    _INSERTED = "seq"
+    _ERRORS = (psycopg.Error, StoreError)
+    IN_STORE = True  # feeds are published into the store, not into out_dir
+
+    def __init__(self, url: str, *, readonly: bool = False, migrate: bool = True) -> None:
+        """Connect, and bring the schema up to date unless `readonly`. An older feedmaker
+        refuses a schema newer than it knows, as with a state file."""
+        self.url = url
+        where = redact(url)
+        self.path = where  # type: ignore[assignment]  # only ever shown in messages
+        self._slugs, self._suffixes = {}, {}
+        self._grouped = self._steps = self._losses = 0
+        self._group_since = 0.0
+        self.db = _Connection(connect(url), where)
+        try:
+            self._check_version(migrate and not readonly)
+        except BaseException:
+            self.db.close()
+            raise
+
+    def _check_version(self, migrate: bool) -> None:
+        version = self._version()
+        if version > len(MIGRATIONS_PG):
+            raise StoreError(f"{self.path}: written by a newer feedmaker (schema {version})")
+        if not migrate or version == len(MIGRATIONS_PG):
+            return
+        with self.transaction():
+            self.db.execute(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
+            self.db.execute("CREATE TABLE IF NOT EXISTS feedmaker_schema (version INTEGER NOT NULL)")
+            version = self._version()  # another process may have migrated while we waited
+            if version > len(MIGRATIONS_PG):
+                raise StoreError(f"{self.path}: written by a newer feedmaker (schema {version})")
+            if version == 0 and self.db.execute("SELECT count(*) FROM feedmaker_schema").fetchone()[0] == 0:
+                self.db.execute("INSERT INTO feedmaker_schema VALUES (0)")
+            for number in range(version, len(MIGRATIONS_PG)):
+                self.db.conn.execute(MIGRATIONS_PG[number])
+            self.db.execute("UPDATE feedmaker_schema SET version = ?", (len(MIGRATIONS_PG),))
+
+    def _version(self) -> int:
+        row = self.db.execute("SELECT to_regclass('feedmaker_schema') IS NOT NULL").fetchone()
+        if not row[0]:
+            return 0
+        found = self.db.execute("SELECT max(version) FROM feedmaker_schema").fetchone()
+        return int(found[0] or 0)
+
+    def _migrate(self) -> None:  # Store's SQLite migrations: not ours
+        raise NotImplementedError
+
+    # --- published files ------------------------------------------------------------------
+    def etags(self, site: str | None) -> dict[str, str]:
+        """path -> ETag of the published files of a site (None: the files of no site)."""
+        rows = self.db.execute("SELECT path, etag FROM feed_files WHERE site IS NOT DISTINCT FROM ?",
+                               (site,))
+        return {r[0]: r[1] for r in rows}
+
+    def put_files(self, site: str | None, files: Mapping[str, bytes]) -> None:
+        """Publish these files (path -> bytes); one whose bytes did not change keeps its
+        version and Last-Modified, so readers' validators stay valid."""
+        self.db.executemany(
+            "INSERT INTO feed_files (path, site, body, etag, modified) VALUES (?,?,?,?,now())"
+            " ON CONFLICT (path) DO UPDATE SET body = excluded.body, etag = excluded.etag,"
+            " modified = excluded.modified, version = nextval('feed_versions'), site = excluded.site"
+            " WHERE feed_files.etag <> excluded.etag",
+            [(path, site, body, file_etag(body)) for path, body in files.items()])
+
+    def file(self, path: str) -> tuple[bytes, str, datetime] | None:
+        row = self.db.execute("SELECT body, etag, modified FROM feed_files WHERE path = ?",
+                              (path,)).fetchone()
+        return (bytes(row[0]), row[1], row[2]) if row else None
+
+    def files_since(self, version: int) -> list[tuple[str, bytes, int]]:
+        """(path, bytes, version) of every file published after `version`, oldest first."""
+        rows = self.db.execute("SELECT path, body, version FROM feed_files WHERE version > ?"
+                               " ORDER BY version", (version,))
+        return [(r[0], bytes(r[1]), int(r[2])) for r in rows]
+
+    # --- when sites are due ---------------------------------------------------------------
+    def claim(self, site: str, lease: float, slack: float) -> bool:
+        """Take the site's next poll if it is due within `slack` seconds: True for one caller
+        only (the row is locked by the UPDATE); its next run moves `lease` seconds on, so a
+        lost poll is tried again then."""
+        row = self.db.execute(
+            "INSERT INTO site_schedule (site, next_run) VALUES (?, now() + make_interval(secs => ?))"
+            " ON CONFLICT (site) DO UPDATE SET next_run = excluded.next_run"
+            " WHERE site_schedule.next_run <= now() + make_interval(secs => ?) RETURNING site",
+            (site, lease, slack)).fetchone()
+        return row is not None
+
+    def schedule(self, site: str) -> tuple[datetime, int] | None:
+        """(next run, consecutive failures) of a site, if it was ever claimed."""
+        row = self.db.execute("SELECT next_run, failures FROM site_schedule WHERE site = ?",
+                              (site,)).fetchone()
+        return (row[0], int(row[1])) if row else None
+
+    def set_schedule(self, site: str, when: datetime, failures: int) -> None:
+        self.db.execute("INSERT INTO site_schedule (site, next_run, failures) VALUES (?,?,?)"
+                        " ON CONFLICT (site) DO UPDATE SET next_run = excluded.next_run,"
+                        " failures = excluded.failures", (site, when.astimezone(UTC), failures))
+
+    def last_states(self) -> dict[str, str]:
+        """site -> state of its last run, for the index page."""
+        rows = self.db.execute("SELECT DISTINCT ON (site) site, state FROM runs ORDER BY site, id DESC")
+        return {r[0]: r[1] for r in rows}
+
+
+class StoreFiles:
+    """publish.Files for a shared store: files go into `feed_files`, in the publishing
+    transaction (with the pending feeds it clears), so a feed never misses a stored article."""
+
+    def __init__(self, store: PgStore) -> None:
+        self.store = store
+
+    def present(self, site: str) -> set[str]:
+        prefix = f"{site}/"
+        return {path[len(prefix):] for path in self.store.etags(site) if path.startswith(prefix)}
+
+    def batch(self) -> StoreBatch:
+        return StoreBatch(self.store)
+
+
+class StoreBatch:
+    """output.Batch's interface: `write` keeps only changed bytes; they are stored on a clean
+    exit of the block, and nothing is on an error."""
+
+    def __init__(self, store: PgStore) -> None:
+        self.store = store
+        self._etags: dict[str | None, dict[str, str]] = {}
+        self._staged: dict[str | None, dict[str, bytes]] = {}
+
+    def write(self, relative: str, data: bytes) -> bool:
+        site = relative.split("/", 1)[0] if "/" in relative else None
+        if site not in self._etags:
+            self._etags[site] = self.store.etags(site)
+        if self._etags[site].get(relative) == file_etag(data):
+            return False
+        self._staged.setdefault(site, {})[relative] = data
+        return True
+
+    def __enter__(self) -> StoreBatch:
+        return self
+
+    def __exit__(self, typ: type[BaseException] | None, exc: BaseException | None,
+                 tb: object) -> None:
+        if typ is None:
+            for site, files in self._staged.items():
+                self.store.put_files(site, files)
+        self._staged.clear()
