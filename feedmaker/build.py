@@ -18,7 +18,6 @@ from .output import make_dirs, remove_stale_temps
 from .pipeline import Clock, Progress, SiteResult, poll_site, utcnow
 from .store import Store
 from .workers import ParserPool, Parsers
-from .writer import publish_index_off_loop
 
 if TYPE_CHECKING:
     from aiohttp.abc import AbstractResolver  # the test seam: any host name to 127.0.0.1
@@ -121,7 +120,11 @@ async def _build_with(config: Config, chosen: list[SiteConfig], store: Store,
     # which keeps a warm poll of a big site cheap.
     stale = any(r.feeds_written for r in results) or states != before or not all(
         (config.out_dir / name).exists() for name in ("index.html", "feeds.opml", "feed.xsl"))
-    written = await publish_index_off_loop(config, store, states) if stale else 0
+    written = 0
+    if stale:
+        from .writer import publish_index_off_loop  # the renderers load only to write
+
+        written = await publish_index_off_loop(config, store, states)
     return BuildResult(list(results), written)
 
 

@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .dates import parse_tz
 from .errors import ConfigError
-from .metadata import normal_language
+from .language import normal_language
 from .userregex import UserRegex, compile_user_regex
 
 DEFAULT_USER_AGENT = "feedmaker/0.1 (+https://github.com/feedmaker/feedmaker)"

@@ -18,8 +18,6 @@ from email.utils import format_datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from dateutil import parser as _dateutil
-
 __all__ = ["EARLIEST", "Reading", "parse_date", "parse_tz", "read_date", "rfc822", "rfc3339"]
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
@@ -230,6 +228,8 @@ def _dateutil_reading(segment: str, month_first: bool = False) -> datetime | Non
         return None
     if not (_MONTH_NAME.search(segment) or _NUMERIC_DATE.search(segment)):
         return None
+    from dateutil import parser as _dateutil  # on first use: a config load needs none of it
+
     try:
         # A callable `tzinfos` also keeps dateutil from matching zone names against the
         # machine's local zone and from warning about names it does not know.

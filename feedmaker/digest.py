@@ -8,7 +8,6 @@ import json
 import re
 
 from .model import Article
-from .sanitize import html_to_text
 
 DIGEST_V2 = "2:"  # digests since the tag-stripping `digest`; older ones are bare hex
 _TAGS = re.compile(r"<[^>]*>")
@@ -26,6 +25,8 @@ def digest(article: Article) -> str:
 def digest_v1(article: Article) -> str:
     """The digest of state files written before DIGEST_V2: kept so that their articles are not
     all taken for edited (and given a new `updated`) the first time they are fetched again."""
+    from .sanitize import html_to_text  # only for state files older than DIGEST_V2
+
     return _hash([article.title, " ".join(html_to_text(article.content or "").split()),
                   article.summary or ""])
 

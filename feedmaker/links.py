@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .autolinks import FURNITURE_PATH, Decision, anchors, decide, outside_furniture, pick_links
 from .config import LinkRules
+from .listing import AUTO, DEFAULT_SELECTOR, FALLBACK, RULES, Link, Listing
 from .sanitize import clean_text
 from .urls import absolute, canonical_url, same_host, url_path
+
+__all__ = ["AUTO", "DEFAULT_SELECTOR", "FALLBACK", "RULES", "Link", "Listing", "default_include",
+           "explain_listing", "parse_listing"]
 
 # A pager's link text, not a headline that happens to start with "Next ...".
 _NEXT_TEXT = re.compile(
@@ -18,24 +21,6 @@ _NEXT_TEXT = re.compile(
     r"|^\s*[›»→]+\s*$", re.I)
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
-    url: str  # canonical
-    title: str  # the card's anchor text, used to notice an edited title
-
-
-DEFAULT_SELECTOR = "a[href]"
-RULES, AUTO, FALLBACK = "rules", "automatic", "automatic (the rules matched nothing)"
-
-
-@dataclass(frozen=True, slots=True)
-class Listing:
-    links: tuple[Link, ...]
-    next_url: str | None
-    source: str = RULES  # RULES, AUTO (no include rule) or FALLBACK (see `fallback`)
-    # When configured rules match nothing (usually a layout change), what the automatic picker
-    # finds instead; the caller decides whether to use it, and says so.
-    fallback: tuple[Link, ...] = ()
 
 
 def parse_listing(html: str | bytes, page_url: str, section_url: str, rules: LinkRules,

@@ -13,6 +13,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from . import jsonld
+from .language import normal_language
 from .sanitize import clean_text
 
 
@@ -114,9 +115,6 @@ def _node_text(m: PageMeta, css: str) -> str | None:
     return clean_text(node.text(separator=" ")) or None if node else None
 
 
-_LANGUAGE = re.compile(r"^([a-z]{2,3})((?:-[a-z0-9]{1,8})*)$", re.I)
-
-
 def language(m: PageMeta) -> str | None:
     """The page's language as a BCP 47 tag: <html lang>, else JSON-LD inLanguage, else
     og:locale ("pt_BR" -> "pt-BR")."""
@@ -134,14 +132,6 @@ def _language(m: PageMeta) -> str | None:
             return tag
     return None
 
-
-def normal_language(raw: str) -> str | None:
-    """"EN_us" -> "en-US"; None for anything that is not a language tag."""
-    found = _LANGUAGE.match(raw.strip().replace("_", "-"))
-    if found is None or found[1].lower() in ("und", "xx", "zxx"):
-        return None
-    subtags = [t.upper() if len(t) == 2 else t.lower() for t in found[2].split("-")[1:]]
-    return "-".join([found[1].lower(), *subtags])
 
 
 _DATE_KEY = re.compile(r"date|time|modified|published", re.I)

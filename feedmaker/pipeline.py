@@ -12,18 +12,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from .config import Config, SiteConfig
 from .errors import BlockedError, FeedmakerError, FetchError, OutputError, RobotsDenied
 from .fetch import Fetcher
 from .limits import TagBudget, cap_article
-from .links import FALLBACK, Link, Listing
+from .listing import FALLBACK, Link, Listing
 from .model import Article
 from .rulehealth import RuleHealth
 from .slug import assign_slugs
 from .store import RunRecord, Store, tag_key
-from .workers import INLINE, Parsers
-from .writer import publish_site_off_loop
+
+if TYPE_CHECKING:
+    from .workers import Parsers
 
 log = logging.getLogger("feedmaker")
 MANY_FAILED = 3  # this many new articles all failing make the run fail, not just skip them
@@ -86,9 +88,13 @@ Progress = Callable[[str, int], None]  # (what happened, how many) for progress 
 
 async def poll_site(site: SiteConfig, config: Config, store: Store, fetcher: Fetcher, *,
                     clock: Clock = utcnow, progress: Progress | None = None,
-                    parsers: Parsers = INLINE) -> SiteResult:
+                    parsers: Parsers | None = None) -> SiteResult:
     """`parsers` is where pages are parsed: a ParserPool (worker processes, a time budget per
     page) in the daemon and in builds; in this thread by default."""
+    if parsers is None:
+        from .workers import INLINE
+
+        parsers = INLINE
     started = time.monotonic()
     before = fetcher.stats.requests
     result = SiteResult(site.key, clock(), health=RuleHealth.of(store.rule_health(site.key)))
@@ -148,6 +154,8 @@ async def poll_site(site: SiteConfig, config: Config, store: Store, fetcher: Fet
         # Not a few dead links: every article page fails, so the site is in trouble.
         result.problems.append(f"all {failed} article pages failed, e.g. {result.article_errors[0]}")
     try:
+        from .writer import publish_site_off_loop  # the renderers load only when a poll publishes
+
         result.feeds_written = await publish_site_off_loop(site, config, store, dirty, slugs)
     except (OutputError, OSError) as exc:
         result.problems.append(f"writing feeds: {exc}")

@@ -17,12 +17,17 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from .dates import rfc3339
-from .feedgen_adapter import Head, entry_bytes, feed_bytes, with_stylesheet
 from .model import Article, Dated
 from .sanitize import xml_bytes
+
+if TYPE_CHECKING:
+    from .feedgen_adapter import Head
+
+# feedgen_adapter (feedgen, lxml) is imported where a feed or entry is rendered: a poll that
+# finds nothing new renders nothing, and never loads them.
 
 FORMATS = ("atom", "rss", "json")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -166,20 +171,28 @@ def categories(a: Article, section_titles: Mapping[str, str]) -> list[str]:
 
 
 def atom_entry(a: Article, section_titles: Mapping[str, str]) -> bytes:
+    from .feedgen_adapter import entry_bytes
+
     return entry_bytes("atom", a, categories(a, section_titles), published_of(a), updated_of(a))
 
 
 def rss_item(a: Article, section_titles: Mapping[str, str]) -> bytes:
+    from .feedgen_adapter import entry_bytes
+
     return entry_bytes("rss", a, categories(a, section_titles), published_of(a), updated_of(a))
 
 
 def feed_head(info: FeedInfo, entries: Sequence[Article | Dated], fmt: str) -> Head:
+    from .feedgen_adapter import Head
+
     return Head(id=info.self_url("atom"), title=info.title, subtitle=info.description or info.title,
                 updated=feed_updated(entries), author=info.site_name, self_url=info.self_url(fmt),
                 home=info.home, language=feed_language(info, entries))
 
 
 def render_atom(info: FeedInfo, entries: Sequence[Article | Dated], cache: EntryCache | None = None) -> bytes:
+    from .feedgen_adapter import feed_bytes, with_stylesheet
+
     cache = cache or EntryCache()
     return with_stylesheet(feed_bytes("atom", feed_head(info, entries, "atom"),
                                       [cache.get("atom", a, atom_entry) for a in entries]),
@@ -187,6 +200,8 @@ def render_atom(info: FeedInfo, entries: Sequence[Article | Dated], cache: Entry
 
 
 def render_rss(info: FeedInfo, entries: Sequence[Article | Dated], cache: EntryCache | None = None) -> bytes:
+    from .feedgen_adapter import feed_bytes, with_stylesheet
+
     cache = cache or EntryCache()
     return with_stylesheet(feed_bytes("rss", feed_head(info, entries, "rss"),
                                       [cache.get("rss", a, rss_item) for a in entries]),

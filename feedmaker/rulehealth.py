@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .config import FIELDS, SiteConfig
-from .links import FALLBACK, RULES, Listing
+from .listing import FALLBACK, RULES, Listing
 from .store import HealthRow
 
 LINKS, FIELD = "links", "field"

@@ -35,10 +35,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from .config import LinkRules, SiteConfig
 from .errors import ParseError
-from .links import Listing, parse_listing
-from .parse import Parsed, parse_article
 
 if TYPE_CHECKING:
+    from .listing import Listing
+    from .parse import Parsed
     from .web.survey import Survey
 
 __all__ = ["INLINE", "Inline", "ParserPool", "Parsers"]
@@ -65,12 +65,15 @@ class Inline:
     """Parsing in the calling thread, without a budget: for one-off commands and tests."""
 
     async def article(self, html: str | bytes, url: str, site: SiteConfig) -> Parsed:
+        from .parse import parse_article
+
         return parse_article(html, url, site)
 
     async def listing(self, html: str | bytes, page_url: str, section_url: str, rules: LinkRules,
                       host: str) -> Listing:
-        return parse_listing(html, page_url, section_url, rules, host)
+        from .links import parse_listing
 
+        return parse_listing(html, page_url, section_url, rules, host)
 
     async def survey(self, html: str | bytes, page_url: str, section_url: str, rules: LinkRules,
                      host: str) -> Survey:
@@ -86,8 +89,13 @@ def _survey(*args: Any) -> Any:
     return survey(*args)
 
 
-_JOBS: dict[str, Callable[..., Any]] = {"article": parse_article, "listing": parse_listing,
-                                        "survey": _survey}
+@functools.cache
+def _jobs() -> dict[str, Callable[..., Any]]:
+    """What a worker can be asked to do (the parsers load in the workers, not in the daemon)."""
+    from .links import parse_listing
+    from .parse import parse_article
+
+    return {"article": parse_article, "listing": parse_listing, "survey": _survey}
 
 
 @functools.lru_cache(maxsize=64)
@@ -107,7 +115,7 @@ def serve(fd: int) -> None:
         except (EOFError, OSError):
             return
         try:
-            reply: tuple[Any, ...] = ("ok", _JOBS[name](*args, *map(_thaw, rules)))
+            reply: tuple[Any, ...] = ("ok", _jobs()[name](*args, *map(_thaw, rules)))
         except ParseError as exc:
             reply = ("parse", exc.problem)
         except Exception as exc:  # a parser bug on odd markup costs one page

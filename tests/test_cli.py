@@ -64,3 +64,20 @@ def test_the_http_client_loads_without_httpxs_command_line() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_a_build_that_finds_nothing_new_loads_no_parser_or_renderer(site: SampleSite,
+                                                                   config_path: Path) -> None:
+    # Section pages answer 304: nothing to parse or render, so neither is imported (a cron'd
+    # build pays for what it does, not for what it could do).
+    assert run_cli("-c", str(config_path), "build").returncode == 0
+    unused = ("feedmaker.parse", "feedmaker.links", "feedmaker.autolinks", "feedmaker.extract",
+              "feedmaker.feedgen_adapter", "feedgen", "lxml", "dateutil", "dateparser", "htmldate")
+    code = ("import sys\nfrom feedmaker.cli import main\n"
+            f"try:\n    main(['-c', {str(config_path)!r}, 'build'])\nexcept SystemExit as e:\n"
+            "    assert e.code == 0, e.code\n"
+            f"print(sorted(m for m in {unused!r} if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "0 new article(s)" in proc.stderr and "0 file(s) written" in proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
