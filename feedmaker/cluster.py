@@ -276,13 +276,31 @@ async def recover_stalled(app: procrastinate.App, stall_timeout: float) -> None:
             log.debug("looking for stalled jobs: %s", exc)
             continue
         for job in stalled:
-            try:
-                await app.job_manager.retry_job(job)
-            except Exception as exc:  # another worker put it back first
-                log.debug("job %s: %s", job.id, exc)
-                continue
-            log.warning("job %s (%s %s) of a worker silent for %gs is queued again", job.id,
-                        job.task_name, job.task_kwargs, stall_timeout)
+            await _requeue(app, job, stall_timeout)
+
+
+async def _requeue(app: procrastinate.App, job: Any, stall_timeout: float) -> None:
+    """Put one stalled job back. When the scheduler has meanwhile queued the next poll of the
+    same site, the queueing lock refuses a second waiting copy: the stalled one is closed as
+    failed instead, which frees its host lock so the waiting copy can run (left 'doing', it
+    would hold that lock, and the site, forever)."""
+    try:
+        await app.job_manager.retry_job(job)
+    except procrastinate.exceptions.UniqueViolation:
+        try:
+            await app.job_manager.finish_job_by_id_async(
+                job.id, status=procrastinate.jobs.Status.FAILED, delete_job=False)
+        except Exception as exc:  # another worker closed it first
+            log.debug("job %s: %s", job.id, exc)
+            return
+        log.warning("job %s (%s %s) of a worker silent for %gs is closed; its site's poll is"
+                    " queued again already", job.id, job.task_name, job.task_kwargs, stall_timeout)
+        return
+    except Exception as exc:  # another worker put it back first
+        log.debug("job %s: %s", job.id, exc)
+        return
+    log.warning("job %s (%s %s) of a worker silent for %gs is queued again", job.id,
+                job.task_name, job.task_kwargs, stall_timeout)
 
 
 async def _stop_when_idle(runtime: Runtime, stop: asyncio.Event, every: float = 0.5) -> None:
