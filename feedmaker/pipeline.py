@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from .config import Config, SiteConfig
 from .errors import BlockedError, FeedmakerError, FetchError, OutputError, RobotsDenied
+from .feedfiles import present, stale_feeds
 from .fetch import Fetcher
 from .limits import TagBudget, cap_article
 from .listing import FALLBACK, Link, Listing
@@ -154,9 +155,11 @@ async def poll_site(site: SiteConfig, config: Config, store: Store, fetcher: Fet
         # Not a few dead links: every article page fails, so the site is in trouble.
         result.problems.append(f"all {failed} article pages failed, e.g. {result.article_errors[0]}")
     try:
-        from .writer import publish_site_off_loop  # the renderers load only when a poll publishes
+        if dirty or store.IN_STORE or stale_feeds(site, config, store, (),
+                                                  present(config.out_dir, site.key)):
+            from .writer import publish_site_off_loop  # the renderers load only to publish
 
-        result.feeds_written = await publish_site_off_loop(site, config, store, dirty, slugs)
+            result.feeds_written = await publish_site_off_loop(site, config, store, dirty, slugs)
     except (OutputError, OSError) as exc:
         result.problems.append(f"writing feeds: {exc}")
     # Validators are saved only now, with the listed articles stored or, for those that failed,

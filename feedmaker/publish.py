@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
 
-from . import __version__
 from .config import Config, SiteConfig
+from .feedfiles import FORMATS, fingerprint, present, stale_feeds
 from .index import Listed, render_index, render_opml
 from .output import Batch
 from .render import (
-    FORMATS,
-    OUTPUT_VERSION,
     RENDERERS,
     STYLESHEET,
     EntryCache,
@@ -25,14 +20,6 @@ from .render import (
 )
 from .slug import assign_slugs
 from .store import ALL, Store
-
-
-def fingerprint(site: SiteConfig, config: Config) -> str:
-    """Everything besides the articles that shapes a site's feed files: when it changes, every
-    feed of the site is rendered again."""
-    data = [__version__, OUTPUT_VERSION, site.name, site.url, dict(site.sections), site.max_items,
-            config.public_url, site.language]
-    return hashlib.blake2b(json.dumps(data).encode(), digest_size=12).hexdigest()
 
 
 def feed_info(site: SiteConfig, config: Config, feed: str, section_titles: Mapping[str, str],
@@ -71,7 +58,7 @@ class DirFiles:
         self.out_dir = out_dir
 
     def present(self, site: str) -> set[str]:
-        return _present(self.out_dir, site)
+        return present(self.out_dir, site)
 
     def batch(self) -> Batch:
         return Batch(self.out_dir)
@@ -87,13 +74,7 @@ def publish_site(site: SiteConfig, config: Config, store: Store, dirty: Iterable
     section_titles = {slug: title for title, slug in slugs.items()}
     tag_names = store.tag_names(site.key)
     print_ = fingerprint(site, config)
-    stored = store.feeds(site.key)
-    if print_ != store.fingerprint(site.key):
-        targets = set(stored)
-    else:
-        present = files.present(site.key)
-        targets = set(dirty) | store.pending(site.key) | {
-            f for f in stored if any(f"{f}.{fmt}" not in present for fmt in FORMATS)}
+    targets = stale_feeds(site, config, store, dirty, files.present(site.key))
     written = 0
     cache = EntryCache(section_titles)
     try:
@@ -128,18 +109,6 @@ def _render_feeds(site: SiteConfig, config: Config, store: Store, feeds: list[st
             for fmt in FORMATS:
                 written += batch.write(f"{info.path}.{fmt}", RENDERERS[fmt](info, entries, cache))
     return written
-
-
-def _present(out_dir: Path, site: str) -> set[str]:
-    """Every file under out_dir/site, relative to it ("tags/x.atom"): one directory listing
-    instead of a stat per feed file (6,000 of them for a site with 2,000 tags)."""
-    root = out_dir / site
-    found: set[str] = set()
-    for folder, _, files in os.walk(root):
-        rel = os.path.relpath(folder, root)
-        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
-        found.update(prefix + name for name in files)
-    return found
 
 
 def publish_index(config: Config, store: Store, states: Mapping[str, str],

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, BinaryIO
 
 from .dates import rfc3339
+from .feedfiles import FORMATS
 from .model import Article, Dated
 from .sanitize import xml_bytes
 
@@ -29,11 +30,7 @@ if TYPE_CHECKING:
 # feedgen_adapter (feedgen, lxml) is imported where a feed or entry is rendered: a poll that
 # finds nothing new renders nothing, and never loads them.
 
-FORMATS = ("atom", "rss", "json")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-# Bumped whenever the bytes written for the same articles change, so an upgrade rewrites every
-# feed once instead of leaving the old layout in feeds that see no new article.
-OUTPUT_VERSION = 5
 STYLESHEET = "feed.xsl"  # at out_dir's root, written with index.html
 
 

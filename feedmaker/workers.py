@@ -30,13 +30,13 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .config import LinkRules, SiteConfig
 from .errors import ParseError
 
 if TYPE_CHECKING:
+
     from .listing import Listing
     from .parse import Parsed
     from .web.survey import Survey
@@ -108,6 +108,8 @@ def _thaw(blob: bytes) -> Any:
 def serve(fd: int) -> None:
     """A worker's life: run jobs from the socket `fd` until it closes. Errors go back as data:
     exceptions with their own __init__ (ParseError) do not survive pickling."""
+    from multiprocessing.connection import Connection
+
     conn = Connection(fd)
     while True:
         try:
@@ -125,6 +127,10 @@ def serve(fd: int) -> None:
 
 class _Worker:
     def __init__(self) -> None:
+        # multiprocessing loads only with the first worker: a build with nothing to parse
+        # never starts one.
+        from multiprocessing.connection import Connection
+
         mine, theirs = socket.socketpair()
         # The child imports feedmaker from where this process did (a checkout, a test tree).
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))

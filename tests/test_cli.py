@@ -72,7 +72,8 @@ def test_a_build_that_finds_nothing_new_loads_no_parser_or_renderer(site: Sample
     # build pays for what it does, not for what it could do).
     assert run_cli("-c", str(config_path), "build").returncode == 0
     unused = ("feedmaker.parse", "feedmaker.links", "feedmaker.autolinks", "feedmaker.extract",
-              "feedmaker.feedgen_adapter", "feedgen", "lxml", "dateutil", "dateparser", "htmldate")
+              "feedmaker.feedgen_adapter", "feedgen", "lxml", "dateutil", "dateparser", "htmldate",
+              "feedmaker.writer", "feedmaker.render", "multiprocessing")
     code = ("import sys\nfrom feedmaker.cli import main\n"
             f"try:\n    main(['-c', {str(config_path)!r}, 'build'])\nexcept SystemExit as e:\n"
             "    assert e.code == 0, e.code\n"
