@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -33,6 +34,7 @@ _INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0")
 _ARABIC_MARKS = frozenset(chr(c) for c in [*range(0x064B, 0x0660), 0x0670])
 
 
+@functools.lru_cache(maxsize=8192)
 def slugify(name: str, *, max_len: int = 80) -> str:
     """A slug for `name`: "Côte d'Ivoire" → "cote-d-ivoire"; non-Latin letters are kept.
 
