@@ -96,7 +96,7 @@ def headings(m: PageMeta) -> list[tuple[str, ...]]:
 def meta_titles(m: PageMeta) -> list[str]:
     """What the page's metadata calls its title, as written (site names still in)."""
     found = [t for k in ("og:title", "twitter:title", "dc.title") for t in m.meta.get(k, ())[:1]]
-    found += [t for k in ("headline", "alternativeHeadline") if (t := jsonld.text(m.ld.get(k)))]
+    found += [t for k in ("headline",) if (t := jsonld.text(m.ld.get(k)))]
     node = m.tree.css_first("title")
     if node is not None and (t := clean_text(node.text())):
         found.append(t)
