@@ -103,7 +103,7 @@ def rel_tags(m: PageMeta) -> list[str] | None:
 
 # Links to a tag or topic page, the commonest unmarked way of listing an article's tags, in
 # the languages of the sites feedmaker meets ("thema", "tema", "sujet", "emne"...).
-_TAG_HREF = re.compile(r"/(tags?|topics?|keywords?|subjects?|themen|schlagworte?|temas?|sujets?"
+_TAG_HREF = re.compile(r"/(tags?|topics?|keywords?|subjects?|thema|themen|schlagworte?|temas?|sujets?"
                        r"|argomenti|onderwerp|emne|aihe)/[^/?#]+/?$", re.I)
 # Tag lists by class: "tags", "tag-list", "taglist", "articleTags", "tag-list_tagContainer".
 # Looked up as containers, then their links: "[class*=tags] a" makes lexbor test every link's
@@ -129,6 +129,40 @@ def md_tags(m: PageMeta) -> list[str] | None:
                 seen.add(link.mem_id)
                 nodes.append(link)
     if not nodes:
-        nodes = [n for n in m.tree.css("a[href]")
-                 if _TAG_HREF.search(n.attributes.get("href") or "") and not in_furniture(n)]
+        nodes = _topic_links(m)
     return _or_none(clean_tags([n.text(separator=" ") for n in nodes], m))
+
+
+# A link inside these is in running text or a teaser's heading, not in a list of tags.
+_PROSE = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"})
+# Wrappers inside a list of links: the list is the nearest ancestor that is none of these.
+_WRAPPERS = frozenset({"li", "span", "strong", "em", "b", "i", "small"})
+
+
+def _topic_links(m: PageMeta) -> list[Any]:
+    """The last group of links to tag or topic pages outside page furniture and running text.
+    A page links topics in its menus (before the article), in its sentences, and in the list
+    of the article's own tags, which comes after its text."""
+    groups: dict[int, list[Any]] = {}
+    for link in m.tree.css("a[href]"):
+        if not _TAG_HREF.search(link.attributes.get("href") or "") or in_furniture(link):
+            continue
+        box, text = link.parent, link.text().strip()
+        # up through the link's own wrappers (<li>, a <div> holding only the link)
+        while box is not None and (box.tag in _WRAPPERS or box.text().strip() == text):
+            box = box.parent
+        if box is None or box.tag in _PROSE or _inside_any(box, _PROSE):
+            continue
+        groups.setdefault(box.mem_id, []).append(link)
+    return list(groups.values())[-1] if groups else []
+
+
+def _inside_any(node: Any, tags: frozenset[str]) -> bool:
+    cur = node.parent
+    for _ in range(4):
+        if cur is None:
+            return False
+        if cur.tag in tags:
+            return True
+        cur = cur.parent
+    return False
