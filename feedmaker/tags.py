@@ -104,7 +104,7 @@ def rel_tags(m: PageMeta) -> list[str] | None:
 # Links to a tag or topic page, the commonest unmarked way of listing an article's tags, in
 # the languages of the sites feedmaker meets ("thema", "tema", "sujet", "emne"...).
 _TAG_HREF = re.compile(r"/(tags?|topics?|keywords?|subjects?|thema|themen|schlagworte?|temas?|sujets?"
-                       r"|argomenti|onderwerp|emne|aihe)/[^/?#]+/?$", re.I)
+                       r"|argomenti|onderwerp|emne|aihe|category|categories)/[^/?#]+/?$", re.I)
 # Tag lists by class: "tags", "tag-list", "taglist", "articleTags", "tag-list_tagContainer".
 # Looked up as containers, then their links: "[class*=tags] a" makes lexbor test every link's
 # ancestors against each pattern.
@@ -144,6 +144,7 @@ def _topic_links(m: PageMeta) -> list[Any]:
     A page links topics in its menus (before the article), in its sentences, and in the list
     of the article's own tags, which comes after its text."""
     groups: dict[int, list[Any]] = {}
+    prose: dict[int, bool] = {}
     for link in m.tree.css("a[href]"):
         if not _TAG_HREF.search(link.attributes.get("href") or "") or in_furniture(link):
             continue
@@ -151,18 +152,26 @@ def _topic_links(m: PageMeta) -> list[Any]:
         # up through the link's own wrappers (<li>, a <div> holding only the link)
         while box is not None and (box.tag in _WRAPPERS or box.text().strip() == text):
             box = box.parent
-        if box is None or box.tag in _PROSE or _inside_any(box, _PROSE):
+        if box is None or _in_prose(box, prose):
             continue
         groups.setdefault(box.mem_id, []).append(link)
     return list(groups.values())[-1] if groups else []
 
 
-def _inside_any(node: Any, tags: frozenset[str]) -> bool:
-    cur = node.parent
+_LINE = 30  # "Filed under" and the like: words around a line of links
+
+
+def _in_prose(node: Any, seen: dict[int, bool]) -> bool:
+    """Inside a sentence: a paragraph, heading or quote with more words than its links hold
+    ("Filed under: Fire, Spain" is a line of links, not a sentence)."""
+    cur = node
     for _ in range(4):
         if cur is None:
             return False
-        if cur.tag in tags:
-            return True
+        if cur.tag in _PROSE:
+            if cur.mem_id not in seen:
+                links = sum(len(a.text().strip()) for a in cur.css("a"))
+                seen[cur.mem_id] = len(cur.text().strip()) > 2 * links + _LINE
+            return seen[cur.mem_id]
         cur = cur.parent
     return False
