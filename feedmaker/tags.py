@@ -70,11 +70,14 @@ def clean_tags(raw: list[Any], m: PageMeta | None = None) -> list[str]:
 
 
 def _authors(m: PageMeta) -> set[str]:
+    """The people the page names as its authors; the site itself, named as the author by
+    publishers' CMSs ("NDR"), stays a tag when the keywords list it."""
     cached = m.cache.get("author_keys")
     if cached is None:
         names = [*jsonld.names(m.ld.get("author")), *m.meta.get("author", ()),
                  *m.meta.get("article:author", ())]
-        cached = m.cache["author_keys"] = {clean_text(n).casefold() for n in names}
+        cached = m.cache["author_keys"] = {clean_text(n).casefold() for n in names
+                                           if not is_site_name(n, m)}
     return cached
 
 

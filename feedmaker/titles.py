@@ -30,6 +30,7 @@ _NOT_ALNUM = re.compile(r"\W+")
 _H1_CSS = "article h1, main h1, h1"
 _MAX_H1 = 4
 _MAX_NAME = 30
+_WWW = re.compile(r"^www\d*\.")  # "www1.wdr.de" is wdr.de
 
 
 def norm(text: str) -> str:
@@ -53,7 +54,7 @@ def site_names(m: PageMeta) -> set[str]:
            jsonld.text(m.ld.get("publisher"))]
     # Some pages fill application-name with the headline: a site's name is short.
     names = {key for n in raw if n and len(key := _alnum(n)) <= _MAX_NAME}
-    host = (urlsplit(m.url).hostname or "").lower().removeprefix("www.")
+    host = _WWW.sub("", (urlsplit(m.url).hostname or "").lower())
     if host:
         names.add(_alnum(host))
         labels = host.split(".")
