@@ -57,8 +57,9 @@ HEURISTIC = "heuristic"
 FALLBACKS: dict[str, tuple[tuple[str, Source], ...]] = {
     # The visible headline when a metadata title repeats it (headlines.py), then a title
     # another source repeats (titles.py says why), then the first there is.
-    "title": (("headline", headlines.agreed_title), ("JSON-LD", titles.seen_ld_title), ("OpenGraph", titles.seen_og_title),
-              ("<title>", titles.seen_tag_title), (HEURISTIC, titles.seen_h1_title),
+    "title": (("headline", headlines.agreed_title), ("JSON-LD", titles.seen_ld_title),
+              ("OpenGraph", titles.seen_og_title), ("<title>", titles.seen_tag_title),
+              (HEURISTIC, titles.seen_h1_title),
               ("JSON-LD", titles.ld_title), ("OpenGraph", titles.og_title), ("microdata", titles.md_title),
               (HEURISTIC, titles.h1_title), ("<title>", titles.tag_title)),
     "author": (("JSON-LD", bylines.ld_author), ("meta", bylines.og_author), (HEURISTIC, bylines.md_author),

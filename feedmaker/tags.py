@@ -116,7 +116,8 @@ _TAG_LISTS = ('[class*="tags"], [class*="Tags"], [class*="tag-list"], [class*="t
 
 
 def md_tags(m: PageMeta) -> list[str] | None:
-    """Microdata keywords, else the links of a tag list or to tag pages outside page furniture."""
+    """Microdata keywords, else the links of a tag list (named by its class, else by its label),
+    else the last group of links to tag pages outside page furniture and running text."""
     node = m.tree.css_first('[itemprop="keywords"]:not(meta)')
     if node is not None:
         tags = split_keywords(node.attributes.get("content") or node.text(separator=", "))
@@ -132,8 +133,37 @@ def md_tags(m: PageMeta) -> list[str] | None:
                 seen.add(link.mem_id)
                 nodes.append(link)
     if not nodes:
-        nodes = _topic_links(m)
+        nodes = _labelled_links(m) or _topic_links(m)
     return _or_none(clean_tags([n.text(separator=" ") for n in nodes], m))
+
+
+# The label over a list of an article's tags, in the languages feedmaker meets: "Themen",
+# "Mehr lesen über", "Read more on these topics", "Relaterte emner", "Ämnen i artikeln"...
+_TAG_LABEL = re.compile(
+    r"(?:tags?|topics?|keywords|related topics|(?:read )?more (?:on|about) (?:these|this) topics?"
+    r"|themen|themen (?:des|dieses|im) artikels?|schlagw[öo]rter|schlagworte|stichw[öo]rter"
+    r"|mehr lesen über|mehr zu (?:diesen|den) themen|lesen sie mehr zu diesen themen"
+    r"|sujets|thèmes|mots[- ]clés|temas|etiquetas|argomenti|onderwerpen|emner|relaterte emner"
+    r"|ämnen|ämnen i artikeln|aiheet|tagi|témata|štítky)\s*:?", re.I)
+_LABEL_CSS = "h2, h3, h4, h5, h6, dt, strong"
+_LABEL_UP = 5  # from the label up to the box that holds its list
+
+
+def _labelled_links(m: PageMeta) -> list[Any]:
+    """The links under a label that names them as the article's tags ("Themen", "Topics"):
+    the label's nearest ancestor holding links, within a few levels."""
+    for label in m.tree.css(_LABEL_CSS):
+        if not _TAG_LABEL.fullmatch(clean_text(label.text())) or in_furniture(label):
+            continue
+        box = label.parent
+        for _ in range(_LABEL_UP):
+            if box is None:
+                break
+            links = box.css("a[href]")
+            if links:
+                return list(links)
+            box = box.parent
+    return []
 
 
 # A link inside these is in running text or a teaser's heading, not in a list of tags.

@@ -324,6 +324,33 @@ SITE = '<meta property="og:site_name" content="Example News">'
     ("<title>Council votes on bike lanes | Example</title>",
      "<h1>Example</h1>" + ARTICLE_BODY.replace("The headline", "Council votes on bike lanes"), URL,
      "Council votes on bike lanes"),
+    # the visible headline, repeated by og:title, beats a JSON-LD headline written for search
+    # (which the <title> repeats)
+    (_ld('{"@type":"NewsArticle","headline":"Bike lanes: council vote explained, all you need to know"}')
+     + "<title>Bike lanes: council vote explained, all you need to know</title>"
+     + '<meta property="og:title" content="Council votes for bike lanes | Example News">' + SITE,
+     ARTICLE_BODY.replace("The headline", "Council votes for bike lanes"), URL,
+     "Council votes for bike lanes"),
+    # ... in the metadata's wording when the heading's parts run together ("Kicker : Headline")
+    ('<meta property="og:title" content="LTE patent: Samsung must destroy phones">',
+     ARTICLE_BODY.replace("The headline", "<span>LTE patent</span> : <span>Samsung must destroy "
+                          "phones</span>"), URL, "LTE patent: Samsung must destroy phones"),
+    # an SEO title in an <h1> inside the breadcrumb is not the headline; a kicker over the
+    # headline is left out when the metadata gives the headline alone
+    (_ld('{"@type":"NewsArticle","headline":"Olympics: Germany beats France, at last"}') +
+     '<meta property="og:title" content="Germany beats France">',
+     '<nav class="breadcrumb"><a href="/">Home</a><h1>Olympics: Germany beats France, at last</h1></nav>'
+     + ARTICLE_BODY.replace("The headline", '<span class="kicker">Olympics</span> Germany beats France'),
+     URL, "Germany beats France"),
+    # the site's logo (a link home) in the <h1>, the headline in an <h2> that the <title> names
+    ("<title>Get your code covered | Code | Jane Roe</title>",
+     '<h1><a href="/">Hi, I\'m <strong>Jane</strong>.</a></h1><h2>Get your code covered</h2>' +
+     ARTICLE_BODY.replace("<h1>The headline</h1>", ""), URL, "Get your code covered"),
+    # a documentation page: the headline's permalink mark is not part of it
+    ("<title>Evolve: Shared Mutable History — evolve docs</title>",
+     '<h1 class="heading"><a href="index.html"><span>evolve docs</span></a></h1>'
+     '<h1>Evolve: Shared Mutable History<a class="headerlink" href="#evolve">¶</a></h1>' +
+     ARTICLE_BODY.replace("<h1>The headline</h1>", ""), URL, "Evolve: Shared Mutable History"),
 ])
 def test_titles(head: str, body: str, url: str, expected: str) -> None:
     assert parse_article(_page(head, body), url, _site()).article.title == expected
@@ -430,6 +457,28 @@ def test_json_ld_article_body_beats_a_visible_teaser() -> None:
     ("", ARTICLE_BODY + '<div class="articleTags"><span><a href="/person/giorgia-meloni/">Giorgia Meloni'
      "</a></span></div>", ["Giorgia Meloni"]),
     ("", ARTICLE_BODY + '<p>Filed under <a href="/temas/incendios/">Incendios</a></p>', ["Incendios"]),
+    # topic links in the menu and in the article's sentences are not its tags: the list after
+    # its text is (each link in a wrapper of its own here)
+    ("", '<div class="menu"><a href="/thema/sport">Sport</a> <a href="/thema/wetter">Wetter</a></div>'
+     + ARTICLE_BODY.replace("</p>", ' Spies meet in <a href="/thema/genf">Geneva</a> and in other '
+                            "places, as the report says at length.</p>") +
+     '<div class="article-footer"><div><a href="/thema/genf">Genf</a></div>'
+     '<div><a href="/thema/spionage">Spionage</a></div></div>', ["Genf", "Spionage"]),
+    # a list of links under a label naming them as the article's topics
+    ("", ARTICLE_BODY + '<div><div><h4>Mehr lesen über</h4></div><ul><li><a href="/wirtschaft/energie/">'
+     'Energie</a></li><li><a href="/panorama/berlin/">Berlin</a></li></ul></div>', ["Energie", "Berlin"]),
+    # the site named as the author is still a tag; a person named as the author is not
+    ('<meta property="article:author" content="Example News"><meta name="author" content="Jane Roe">'
+     '<meta name="keywords" content="Example News, Fire brigade, Jane Roe">' + SITE, ARTICLE_BODY,
+     ["Example News", "Fire brigade"]),
 ])
 def test_tags(head: str, body: str, expected: list[str]) -> None:
     assert list(parse_article(_page(head, body), URL, _site()).article.tags) == expected
+
+
+def test_a_numbered_www_host_is_the_site_itself() -> None:
+    # "www1.wdr.de" names the site "wdr": a keyword "WDR" by the author "WDR" is the site's tag
+    page = _page('<meta property="article:author" content="WDR">'
+                 '<meta name="keywords" content="WDR, Feuerwehr">', ARTICLE_BODY)
+    assert list(parse_article(page, "https://www1.wdr.de/nachrichten/x.html", _site()).article.tags) == \
+        ["WDR", "Feuerwehr"]
