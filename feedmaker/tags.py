@@ -87,13 +87,21 @@ def _or_none(tags: list[str]) -> list[str] | None:
 
 # --- the sources, as parse.FALLBACKS uses them --------------------------------------------------
 def og_tags(m: PageMeta) -> list[str] | None:
-    """article:tag (one meta per tag; one joined with commas split), else keyword meta."""
+    """article:tag (one meta per tag; one joined with commas split), else keyword meta (under
+    any name a CMS gives it: "custom-keywords")."""
     tags = m.meta.get("article:tag", [])
     if len(tags) == 1:
         tags = split_keywords(tags[0])
     if not tags:
-        tags = split_keywords(m.first("news_keywords", "keywords", "sailthru.tags"))
+        tags = split_keywords(m.first("news_keywords", "keywords") or next(
+            (v[0] for k, v in m.meta.items() if k.endswith("keywords") and ":" not in k and v), None))
     return _or_none(clean_tags(tags, m))
+
+
+def mail_tags(m: PageMeta) -> list[str] | None:
+    """sailthru.tags, a mailing tool's interest tags: often the page's tags as slugs
+    ("andy-murray"), so only when the page lists its tags nowhere else."""
+    return _or_none(clean_tags(split_keywords(m.first("sailthru.tags")), m))
 
 
 def ld_tags(m: PageMeta) -> list[str] | None:
@@ -108,11 +116,12 @@ def rel_tags(m: PageMeta) -> list[str] | None:
 # the languages of the sites feedmaker meets ("thema", "tema", "sujet", "emne"...).
 _TAG_HREF = re.compile(r"/(tags?|topics?|keywords?|subjects?|thema|themen|schlagworte?|temas?|sujets?"
                        r"|argomenti|onderwerp|emne|aihe|category|categories)/[^/?#]+/?$", re.I)
-# Tag lists by class: "tags", "tag-list", "taglist", "articleTags", "tag-list_tagContainer".
+# Tag lists by class: "tags", "tag-list", "taglist", "articleTags", "tag-list_tagContainer",
+# "topic-list" (a <nav> itself, sometimes: its class says what it lists).
 # Looked up as containers, then their links: "[class*=tags] a" makes lexbor test every link's
 # ancestors against each pattern.
 _TAG_LISTS = ('[class*="tags"], [class*="Tags"], [class*="tag-list"], [class*="taglist"], '
-              '[class*="tagList"], .keywords, .topics')
+              '[class*="tagList"], [class*="topic-list"], [class*="topicList"], .keywords, .topics')
 
 
 def md_tags(m: PageMeta) -> list[str] | None:

@@ -467,6 +467,16 @@ def test_json_ld_article_body_beats_a_visible_teaser() -> None:
     # a list of links under a label naming them as the article's topics
     ("", ARTICLE_BODY + '<div><div><h4>Mehr lesen über</h4></div><ul><li><a href="/wirtschaft/energie/">'
      'Energie</a></li><li><a href="/panorama/berlin/">Berlin</a></li></ul></div>', ["Energie", "Berlin"]),
+    # keyword meta under a CMS's own name, but not a tracking tool's ("cxenseparse:keywords")
+    ('<meta name="cxenseparse:keywords" content="ai,enterprise"><meta name="custom-keywords" '
+     'content="Aufsichtsrat, Deutsche Bank">', ARTICLE_BODY, ["Aufsichtsrat", "Deutsche Bank"]),
+    # a mailing tool's slugs only when the page lists its tags nowhere else: here a topic list
+    # in a <nav> of its own
+    ('<meta name="sailthru.tags" content="sport,tennis,andy-murray">', ARTICLE_BODY +
+     '<nav class="site__topic-list"><h4>Topics</h4><ul><li><a href="/topic/andy-murray">Andy Murray</a>'
+     '</li><li><a href="/topic/us-open">US Open</a></li></ul></nav>', ["Andy Murray", "US Open"]),
+    ('<meta name="sailthru.tags" content="sport,tennis,andy-murray">', ARTICLE_BODY,
+     ["sport", "tennis", "andy-murray"]),
     # the site named as the author is still a tag; a person named as the author is not
     ('<meta property="article:author" content="Example News"><meta name="author" content="Jane Roe">'
      '<meta name="keywords" content="Example News, Fire brigade, Jane Roe">' + SITE, ARTICLE_BODY,
