@@ -72,7 +72,7 @@ FALLBACKS: dict[str, tuple[tuple[str, Source], ...]] = {
     # article:tag and keyword meta are the publisher's tags; JSON-LD keywords are more often
     # search-engine words (on 210 real pages with tags labelled, meta first gets 9 more right).
     "tags": (("meta", tags.og_tags), ("rel=tag", tags.rel_tags), (HEURISTIC, tags.md_tags),
-             ("JSON-LD", tags.ld_tags), ("meta", tags.mail_tags)),
+             ("JSON-LD", tags.ld_tags), ("meta", tags.mail_tags), ("section", tags.section_tags)),
     "summary": (("JSON-LD", md.ld_description), ("OpenGraph", md.og_description),
                 (HEURISTIC, md.md_summary)),
 }

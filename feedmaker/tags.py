@@ -86,16 +86,27 @@ def _or_none(tags: list[str]) -> list[str] | None:
 
 
 # --- the sources, as parse.FALLBACKS uses them --------------------------------------------------
+# A CMS's own name for its keyword meta ("custom-keywords", "classification-tags"); names with a
+# tool's prefix are that tool's ("cxenseparse:keywords", "sailthru.tags": see mail_tags).
+_OWN_KEYWORDS = re.compile(r"^[a-z_-]*(?:keywords|tags)$")
+
+
 def og_tags(m: PageMeta) -> list[str] | None:
     """article:tag (one meta per tag; one joined with commas split), else keyword meta (under
-    any name a CMS gives it: "custom-keywords")."""
+    any name a CMS gives it)."""
     tags = m.meta.get("article:tag", [])
     if len(tags) == 1:
         tags = split_keywords(tags[0])
     if not tags:
         tags = split_keywords(m.first("news_keywords", "keywords") or next(
-            (v[0] for k, v in m.meta.items() if k.endswith("keywords") and ":" not in k and v), None))
+            (v[0] for k, v in m.meta.items() if _OWN_KEYWORDS.match(k)), None))
     return _or_none(clean_tags(tags, m))
+
+
+def section_tags(m: PageMeta) -> list[str] | None:
+    """The article's section (JSON-LD articleSection, article:section): its category in a feed
+    when the page names no tags at all."""
+    return _or_none(clean_tags(split_keywords(m.ld.get("articleSection") or m.first("article:section")), m))
 
 
 def mail_tags(m: PageMeta) -> list[str] | None:

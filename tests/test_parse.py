@@ -470,6 +470,11 @@ def test_json_ld_article_body_beats_a_visible_teaser() -> None:
     # keyword meta under a CMS's own name, but not a tracking tool's ("cxenseparse:keywords")
     ('<meta name="cxenseparse:keywords" content="ai,enterprise"><meta name="custom-keywords" '
      'content="Aufsichtsrat, Deutsche Bank">', ARTICLE_BODY, ["Aufsichtsrat", "Deutsche Bank"]),
+    ('<meta name="classification-tags" content="china,congress,fbi">', ARTICLE_BODY,
+     ["china", "congress", "fbi"]),
+    # no tags anywhere: the article's section is its category
+    (_ld('{"@type":"NewsArticle","headline":"x","articleSection":"Esteri"}'), ARTICLE_BODY, ["Esteri"]),
+    ('<meta property="article:section" content="Money">', ARTICLE_BODY, ["Money"]),
     # a mailing tool's slugs only when the page lists its tags nowhere else: here a topic list
     # in a <nav> of its own
     ('<meta name="sailthru.tags" content="sport,tennis,andy-murray">', ARTICLE_BODY +
