@@ -120,7 +120,12 @@ def ld_tags(m: PageMeta) -> list[str] | None:
 
 
 def rel_tags(m: PageMeta) -> list[str] | None:
-    return _or_none(clean_tags([n.text(separator=" ") for n in m.tree.css('a[rel~="tag"]')], m))
+    """rel=tag links; links to a category (rel="category tag", a /category/ page) only when
+    the page has no plain tag links: the category is the site's section, not a tag."""
+    links = m.tree.css('a[rel~="tag"]')
+    plain = [n for n in links if "category" not in (n.attributes.get("rel") or "").split()
+             and "/category/" not in (n.attributes.get("href") or "")]
+    return _or_none(clean_tags([n.text(separator=" ") for n in plain or links], m))
 
 
 # Links to a tag or topic page, the commonest unmarked way of listing an article's tags, in

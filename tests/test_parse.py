@@ -57,6 +57,10 @@ ARTICLE_BODY = "<article><h1>The headline</h1><p>" + "Plenty of words here. " * 
      ARTICLE_BODY, "tags", ["Cell Therapy", "Cancer"], "meta"),
     ("", ARTICLE_BODY + '<a rel="tag" href="/t/a">Alpha</a><a rel="tag" href="/t/b">Beta</a>', "tags",
      ["Alpha", "Beta"], "rel=tag"),
+    # a category among the tags is the site's section: left out while there are tags
+    ("", ARTICLE_BODY + '<a rel="category tag" href="/c/n">News</a><a rel="tag" href="/category/k">'
+     'Kultur</a><a rel="tag" href="/tag/a">Alpha</a>', "tags", ["Alpha"], "rel=tag"),
+    ("", ARTICLE_BODY + '<a rel="category tag" href="/c/n">News</a>', "tags", ["News"], "rel=tag"),
     # authors: meta without URLs, rel=author, "By" stripped
     ('<meta name="author" content="By Jane Roe">', ARTICLE_BODY, "author", ["Jane Roe"], "meta"),
     ("", ARTICLE_BODY + '<a rel="author" href="/a/j">John Doe</a>', "author", ["John Doe"], "heuristic"),
