@@ -193,8 +193,14 @@ def h1_title(m: PageMeta) -> str | None:
     return h1s[0] if h1s else None
 
 
+# Chinese portals title a page "标题_频道_网站" (headline_channel_site), with no spaces.
+_CJK_PARTS = re.compile(r"^([^_]*[\u3400-\u9fff][^_]*)(?:_[^_]+){2,}$")
+
+
 def tag_title(m: PageMeta) -> str | None:
-    return _cleaned(m, "tag_title", _title_tag(m))
+    title = _title_tag(m)
+    parts = _CJK_PARTS.match(title)
+    return _cleaned(m, "tag_title", parts[1] if parts else title)
 
 
 def seen_ld_title(m: PageMeta) -> str | None:

@@ -350,6 +350,9 @@ SITE = '<meta property="og:site_name" content="Example News">'
     ("<title>Get your code covered | Code | Jane Roe</title>",
      '<h1><a href="/">Hi, I\'m <strong>Jane</strong>.</a></h1><h2>Get your code covered</h2>' +
      ARTICLE_BODY.replace("<h1>The headline</h1>", ""), URL, "Get your code covered"),
+    # a Chinese portal's "headline_channel_site"
+    ("<title>海外留学生看两会：出国前后关注点大不同_教育频道_中国青年网</title>",
+     "<p>" + "正文内容。" * 40 + "</p>", URL, "海外留学生看两会：出国前后关注点大不同"),
     # a documentation page: the headline's permalink mark is not part of it
     ("<title>Evolve: Shared Mutable History — evolve docs</title>",
      '<h1 class="heading"><a href="index.html"><span>evolve docs</span></a></h1>'
