@@ -16,6 +16,7 @@ never taken here, so a "Related" or "Log in" cannot win.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from selectolax.lexbor import LexborNode
 
@@ -78,28 +79,28 @@ def _forms(node: LexborNode) -> tuple[str, ...]:
     return (text,)
 
 
-def headings(m: PageMeta) -> list[tuple[str, ...]]:
-    """The visible headline candidates, each as `_forms`, in the order they are trusted."""
-    cached: list[tuple[str, ...]] | None = m.cache.get("headings")
-    if cached is None:
-        # One query for the three kinds (each whole-page query costs ~20 µs on a big page).
-        h1s: list[LexborNode] = []
-        h2s: list[LexborNode] = []
-        micro: list[LexborNode] = []
-        for node in m.tree.css('h1, h2, [itemprop="headline"]:not(meta)'):
-            if node.tag == "h1":
-                h1s.append(node)
-            elif node.attributes.get("itemprop") == "headline":
-                micro.append(node)
-            else:
-                h2s.append(node)
-        cached = []
-        for node in [*h1s[:_MAX_H1], *micro[:1], *h2s[:_MAX_H2]]:
-            forms = _forms(node)
-            if forms and forms not in cached and not _in_furniture(node):
-                cached.append(forms)
-        m.cache["headings"] = cached
-    return cached
+def headings(m: PageMeta) -> Iterator[tuple[str, ...]]:
+    """The visible headline candidates, each as `_forms`, in the order they are trusted; read
+    one at a time (on most pages the first is the one)."""
+    # One query for the three kinds (each whole-page query costs ~20 µs on a big page).
+    h1s: list[LexborNode] = []
+    h2s: list[LexborNode] = []
+    micro: list[LexborNode] = []
+    for node in m.tree.css('h1, h2, [itemprop="headline"]:not(meta)'):
+        if node.tag == "h1":
+            h1s.append(node)
+        elif node.attributes.get("itemprop") == "headline":
+            micro.append(node)
+        else:
+            h2s.append(node)
+    seen: list[tuple[str, ...]] = []
+    for node in [*h1s[:_MAX_H1], *micro[:1], *h2s[:_MAX_H2]]:
+        if _in_furniture(node):
+            continue
+        forms = _forms(node)
+        if forms and forms not in seen:
+            seen.append(forms)
+            yield forms
 
 
 def meta_titles(m: PageMeta) -> list[str]:
@@ -112,11 +113,11 @@ def meta_titles(m: PageMeta) -> list[str]:
     return found
 
 
-def _meta_forms(m: PageMeta) -> dict[str, str]:
+def _meta_forms(m: PageMeta, titles: list[str]) -> dict[str, str]:
     """key -> text of each metadata title as written, without the site's name, and its head
     before the first separator ("Headline | Section | Site" -> "Headline")."""
     forms: dict[str, str] = {}
-    for title in meta_titles(m):
+    for title in titles:
         cut = _SEPARATOR.search(title)
         for form in (title, strip_site_name(title, m), title[:cut.start()] if cut else ""):
             if form and (k := key(form)):
@@ -127,8 +128,20 @@ def _meta_forms(m: PageMeta) -> dict[str, str]:
 def agreed_title(m: PageMeta) -> str | None:
     """The first visible heading that a metadata title repeats, in the metadata's wording (a
     heading's text runs its parts together: "Kicker Headline", a space before a colon)."""
-    heads = headings(m)
-    if not heads:
+    titles = list(dict.fromkeys(meta_titles(m)))  # og:title and twitter:title are often one
+    if not titles:
         return None
-    forms = _meta_forms(m)
-    return next((forms[k] for head in heads for text in head if (k := key(text)) in forms), None)
+    forms: dict[str, str] | None = None
+    for head in headings(m):
+        if forms is None:
+            # The commonest page: its first heading as a metadata title writes it. Site names
+            # are stripped from the metadata titles only when it is not.
+            first = key(head[0])
+            found = next((t for t in titles if key(t) == first), None)
+            if found is not None:
+                return found
+            forms = _meta_forms(m, titles)
+        found = next((forms[k] for text in head if (k := key(text)) in forms), None)
+        if found is not None:
+            return found
+    return None
