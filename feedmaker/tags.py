@@ -131,7 +131,7 @@ def rel_tags(m: PageMeta) -> list[str] | None:
 # Links to a tag or topic page, the commonest unmarked way of listing an article's tags, in
 # the languages of the sites feedmaker meets ("thema", "tema", "sujet", "emne"...).
 _TAG_HREF = re.compile(r"/(tags?|topics?|keywords?|subjects?|thema|themen|schlagworte?|temas?|sujets?"
-                       r"|argomenti|onderwerp|emne|aihe|category|categories)/[^/?#]+/?$", re.I)
+                       r"|argomenti|onderwerp|emne|aihe)/[^/?#]+/?$", re.I)
 # Tag lists by class: "tags", "tag-list", "taglist", "articleTags", "tag-list_tagContainer",
 # "topic-list" (a <nav> itself, sometimes: its class says what it lists).
 # Looked up as containers, then their links: "[class*=tags] a" makes lexbor test every link's
