@@ -172,6 +172,7 @@ _TAG_LABEL = re.compile(
     r"|ämnen|ämnen i artikeln|aiheet|tagi|témata|štítky)\s*:?", re.I)
 _LABEL_CSS = "h2, h3, h4, h5, h6, dt, strong"
 _LABEL_UP = 5  # from the label up to the box that holds its list
+_LABEL_LINKS = 25  # more links than that: the box is the article or the page, not its list
 
 
 def _labelled_links(m: PageMeta) -> list[Any]:
@@ -186,7 +187,9 @@ def _labelled_links(m: PageMeta) -> list[Any]:
                 break
             links = box.css("a[href]")
             if links:
-                return list(links)
+                if len(links) <= _LABEL_LINKS:
+                    return list(links)
+                break
             box = box.parent
     return []
 

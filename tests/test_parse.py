@@ -489,6 +489,9 @@ def test_json_ld_article_body_beats_a_visible_teaser() -> None:
      '</li><li><a href="/topic/us-open">US Open</a></li></ul></nav>', ["Andy Murray", "US Open"]),
     ('<meta name="sailthru.tags" content="sport,tennis,andy-murray">', ARTICLE_BODY,
      ["sport", "tennis", "andy-murray"]),
+    # ... but not when the nearest box holding links is the article itself
+    ("", "<article><h1>The headline</h1><h4>Themen</h4><p>" + " ".join(
+        f'Word <a href="/p/{i}">link{i}</a> and more words.' for i in range(30)) + "</p></article>", []),
     # the site named as the author is still a tag; a person named as the author is not
     ('<meta property="article:author" content="Example News"><meta name="author" content="Jane Roe">'
      '<meta name="keywords" content="Example News, Fire brigade, Jane Roe">' + SITE, ARTICLE_BODY,
