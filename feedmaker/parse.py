@@ -16,7 +16,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from . import bylines, tags, titles
+from . import bylines, headlines, tags, titles
 from . import metadata as md
 from .config import Rule, SiteConfig
 from .dates import Reading, read_date
@@ -55,9 +55,11 @@ Source = Callable[[md.PageMeta], Any]
 HEURISTIC = "heuristic"
 # field -> ordered (label, source) pairs tried after the site's CSS rule.
 FALLBACKS: dict[str, tuple[tuple[str, Source], ...]] = {
-    # A title another source repeats first (titles.py says why), then the first there is.
-    "title": (("JSON-LD", titles.seen_ld_title), ("OpenGraph", titles.seen_og_title),
-              ("<title>", titles.seen_tag_title), (HEURISTIC, titles.seen_h1_title),
+    # The visible headline when a metadata title repeats it (headlines.py), then a title
+    # another source repeats (titles.py says why), then the first there is.
+    "title": (("headline", headlines.agreed_title), ("JSON-LD", titles.seen_ld_title),
+              ("OpenGraph", titles.seen_og_title), ("<title>", titles.seen_tag_title),
+              (HEURISTIC, titles.seen_h1_title),
               ("JSON-LD", titles.ld_title), ("OpenGraph", titles.og_title), ("microdata", titles.md_title),
               (HEURISTIC, titles.h1_title), ("<title>", titles.tag_title)),
     "author": (("JSON-LD", bylines.ld_author), ("meta", bylines.og_author), (HEURISTIC, bylines.md_author),
@@ -70,7 +72,7 @@ FALLBACKS: dict[str, tuple[tuple[str, Source], ...]] = {
     # article:tag and keyword meta are the publisher's tags; JSON-LD keywords are more often
     # search-engine words (on 210 real pages with tags labelled, meta first gets 9 more right).
     "tags": (("meta", tags.og_tags), ("rel=tag", tags.rel_tags), (HEURISTIC, tags.md_tags),
-             ("JSON-LD", tags.ld_tags)),
+             ("JSON-LD", tags.ld_tags), ("meta", tags.mail_tags), ("section", tags.section_tags)),
     "summary": (("JSON-LD", md.ld_description), ("OpenGraph", md.og_description),
                 (HEURISTIC, md.md_summary)),
 }

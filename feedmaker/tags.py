@@ -70,11 +70,14 @@ def clean_tags(raw: list[Any], m: PageMeta | None = None) -> list[str]:
 
 
 def _authors(m: PageMeta) -> set[str]:
+    """The people the page names as its authors; the site itself, named as the author by
+    publishers' CMSs ("NDR"), stays a tag when the keywords list it."""
     cached = m.cache.get("author_keys")
     if cached is None:
         names = [*jsonld.names(m.ld.get("author")), *m.meta.get("author", ()),
                  *m.meta.get("article:author", ())]
-        cached = m.cache["author_keys"] = {clean_text(n).casefold() for n in names}
+        cached = m.cache["author_keys"] = {clean_text(n).casefold() for n in names
+                                           if not is_site_name(n, m)}
     return cached
 
 
@@ -83,14 +86,33 @@ def _or_none(tags: list[str]) -> list[str] | None:
 
 
 # --- the sources, as parse.FALLBACKS uses them --------------------------------------------------
+# A CMS's own name for its keyword meta ("custom-keywords", "classification-tags"); names with a
+# tool's prefix are that tool's ("cxenseparse:keywords", "sailthru.tags": see mail_tags).
+_OWN_KEYWORDS = re.compile(r"^[a-z_-]*(?:keywords|tags)$")
+
+
 def og_tags(m: PageMeta) -> list[str] | None:
-    """article:tag (one meta per tag; one joined with commas split), else keyword meta."""
+    """article:tag (one meta per tag; one joined with commas split), else keyword meta (under
+    any name a CMS gives it)."""
     tags = m.meta.get("article:tag", [])
     if len(tags) == 1:
         tags = split_keywords(tags[0])
     if not tags:
-        tags = split_keywords(m.first("news_keywords", "keywords", "sailthru.tags"))
+        tags = split_keywords(m.first("news_keywords", "keywords") or next(
+            (v[0] for k, v in m.meta.items() if _OWN_KEYWORDS.match(k)), None))
     return _or_none(clean_tags(tags, m))
+
+
+def section_tags(m: PageMeta) -> list[str] | None:
+    """The article's section (JSON-LD articleSection, article:section): its category in a feed
+    when the page names no tags at all."""
+    return _or_none(clean_tags(split_keywords(m.ld.get("articleSection") or m.first("article:section")), m))
+
+
+def mail_tags(m: PageMeta) -> list[str] | None:
+    """sailthru.tags, a mailing tool's interest tags: often the page's tags as slugs
+    ("andy-murray"), so only when the page lists its tags nowhere else."""
+    return _or_none(clean_tags(split_keywords(m.first("sailthru.tags")), m))
 
 
 def ld_tags(m: PageMeta) -> list[str] | None:
@@ -98,22 +120,29 @@ def ld_tags(m: PageMeta) -> list[str] | None:
 
 
 def rel_tags(m: PageMeta) -> list[str] | None:
-    return _or_none(clean_tags([n.text(separator=" ") for n in m.tree.css('a[rel~="tag"]')], m))
+    """rel=tag links; links to a category (rel="category tag", a /category/ page) only when
+    the page has no plain tag links: the category is the site's section, not a tag."""
+    links = m.tree.css('a[rel~="tag"]')
+    plain = [n for n in links if "category" not in (n.attributes.get("rel") or "").split()
+             and "/category/" not in (n.attributes.get("href") or "")]
+    return _or_none(clean_tags([n.text(separator=" ") for n in plain or links], m))
 
 
 # Links to a tag or topic page, the commonest unmarked way of listing an article's tags, in
 # the languages of the sites feedmaker meets ("thema", "tema", "sujet", "emne"...).
-_TAG_HREF = re.compile(r"/(tags?|topics?|keywords?|subjects?|themen|schlagworte?|temas?|sujets?"
+_TAG_HREF = re.compile(r"/(tags?|topics?|keywords?|subjects?|thema|themen|schlagworte?|temas?|sujets?"
                        r"|argomenti|onderwerp|emne|aihe)/[^/?#]+/?$", re.I)
-# Tag lists by class: "tags", "tag-list", "taglist", "articleTags", "tag-list_tagContainer".
+# Tag lists by class: "tags", "tag-list", "taglist", "articleTags", "tag-list_tagContainer",
+# "topic-list" (a <nav> itself, sometimes: its class says what it lists).
 # Looked up as containers, then their links: "[class*=tags] a" makes lexbor test every link's
 # ancestors against each pattern.
 _TAG_LISTS = ('[class*="tags"], [class*="Tags"], [class*="tag-list"], [class*="taglist"], '
-              '[class*="tagList"], .keywords, .topics')
+              '[class*="tagList"], [class*="topic-list"], [class*="topicList"], .keywords, .topics')
 
 
 def md_tags(m: PageMeta) -> list[str] | None:
-    """Microdata keywords, else the links of a tag list or to tag pages outside page furniture."""
+    """Microdata keywords, else the links of a tag list (named by its class, else by its label),
+    else the last group of links to tag pages outside page furniture and running text."""
     node = m.tree.css_first('[itemprop="keywords"]:not(meta)')
     if node is not None:
         tags = split_keywords(node.attributes.get("content") or node.text(separator=", "))
@@ -129,6 +158,81 @@ def md_tags(m: PageMeta) -> list[str] | None:
                 seen.add(link.mem_id)
                 nodes.append(link)
     if not nodes:
-        nodes = [n for n in m.tree.css("a[href]")
-                 if _TAG_HREF.search(n.attributes.get("href") or "") and not in_furniture(n)]
+        nodes = _labelled_links(m) or _topic_links(m)
     return _or_none(clean_tags([n.text(separator=" ") for n in nodes], m))
+
+
+# The label over a list of an article's tags, in the languages feedmaker meets: "Themen",
+# "Mehr lesen über", "Read more on these topics", "Relaterte emner", "Ämnen i artikeln"...
+_TAG_LABEL = re.compile(
+    r"(?:tags?|topics?|keywords|related topics|(?:read )?more (?:on|about) (?:these|this) topics?"
+    r"|themen|themen (?:des|dieses|im) artikels?|schlagw[öo]rter|schlagworte|stichw[öo]rter"
+    r"|mehr lesen über|mehr zu (?:diesen|den) themen|lesen sie mehr zu diesen themen"
+    r"|sujets|thèmes|mots[- ]clés|temas|etiquetas|argomenti|onderwerpen|emner|relaterte emner"
+    r"|ämnen|ämnen i artikeln|aiheet|tagi|témata|štítky)\s*:?", re.I)
+_LABEL_CSS = "h2, h3, h4, h5, h6, dt, strong"
+_LABEL_UP = 5  # from the label up to the box that holds its list
+_LABEL_LINKS = 25  # more links than that: the box is the article or the page, not its list
+
+
+def _labelled_links(m: PageMeta) -> list[Any]:
+    """The links under a label that names them as the article's tags ("Themen", "Topics"):
+    the label's nearest ancestor holding links, within a few levels."""
+    for label in m.tree.css(_LABEL_CSS):
+        if not _TAG_LABEL.fullmatch(clean_text(label.text())) or in_furniture(label):
+            continue
+        box = label.parent
+        for _ in range(_LABEL_UP):
+            if box is None:
+                break
+            links = box.css("a[href]")
+            if links:
+                if len(links) <= _LABEL_LINKS:
+                    return list(links)
+                break
+            box = box.parent
+    return []
+
+
+# A link inside these is in running text or a teaser's heading, not in a list of tags.
+_PROSE = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"})
+# Wrappers inside a list of links: the list is the nearest ancestor that is none of these.
+_WRAPPERS = frozenset({"li", "span", "strong", "em", "b", "i", "small"})
+
+
+def _topic_links(m: PageMeta) -> list[Any]:
+    """The last group of links to tag or topic pages outside page furniture and running text.
+    A page links topics in its menus (before the article), in its sentences, and in the list
+    of the article's own tags, which comes after its text."""
+    groups: dict[int, list[Any]] = {}
+    prose: dict[int, bool] = {}
+    for link in m.tree.css("a[href]"):
+        if not _TAG_HREF.search(link.attributes.get("href") or "") or in_furniture(link):
+            continue
+        box, text = link.parent, link.text().strip()
+        # up through the link's own wrappers (<li>, a <div> holding only the link)
+        while box is not None and (box.tag in _WRAPPERS or box.text().strip() == text):
+            box = box.parent
+        if box is None or _in_prose(box, prose):
+            continue
+        groups.setdefault(box.mem_id, []).append(link)
+    return list(groups.values())[-1] if groups else []
+
+
+_LINE = 30  # "Filed under" and the like: words around a line of links
+
+
+def _in_prose(node: Any, seen: dict[int, bool]) -> bool:
+    """Inside a sentence: a paragraph, heading or quote with more words than its links hold
+    ("Filed under: Fire, Spain" is a line of links, not a sentence)."""
+    cur = node
+    for _ in range(4):
+        if cur is None:
+            return False
+        if cur.tag in _PROSE:
+            if cur.mem_id not in seen:
+                links = sum(len(a.text().strip()) for a in cur.css("a"))
+                seen[cur.mem_id] = len(cur.text().strip()) > 2 * links + _LINE
+            return seen[cur.mem_id]
+        cur = cur.parent
+    return False

@@ -30,6 +30,7 @@ _NOT_ALNUM = re.compile(r"\W+")
 _H1_CSS = "article h1, main h1, h1"
 _MAX_H1 = 4
 _MAX_NAME = 30
+_WWW = re.compile(r"^www\d*\.")  # "www1.wdr.de" is wdr.de
 
 
 def norm(text: str) -> str:
@@ -53,7 +54,7 @@ def site_names(m: PageMeta) -> set[str]:
            jsonld.text(m.ld.get("publisher"))]
     # Some pages fill application-name with the headline: a site's name is short.
     names = {key for n in raw if n and len(key := _alnum(n)) <= _MAX_NAME}
-    host = (urlsplit(m.url).hostname or "").lower().removeprefix("www.")
+    host = _WWW.sub("", (urlsplit(m.url).hostname or "").lower())
     if host:
         names.add(_alnum(host))
         labels = host.split(".")
@@ -192,8 +193,14 @@ def h1_title(m: PageMeta) -> str | None:
     return h1s[0] if h1s else None
 
 
+# Chinese portals title a page "标题_频道_网站" (headline_channel_site), with no spaces.
+_CJK_PARTS = re.compile(r"^([^_]*[\u3400-\u9fff][^_]*)(?:_[^_]+){2,}$")
+
+
 def tag_title(m: PageMeta) -> str | None:
-    return _cleaned(m, "tag_title", _title_tag(m))
+    title = _title_tag(m)
+    parts = _CJK_PARTS.match(title)
+    return _cleaned(m, "tag_title", parts[1] if parts else title)
 
 
 def seen_ld_title(m: PageMeta) -> str | None:

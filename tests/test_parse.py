@@ -57,6 +57,10 @@ ARTICLE_BODY = "<article><h1>The headline</h1><p>" + "Plenty of words here. " * 
      ARTICLE_BODY, "tags", ["Cell Therapy", "Cancer"], "meta"),
     ("", ARTICLE_BODY + '<a rel="tag" href="/t/a">Alpha</a><a rel="tag" href="/t/b">Beta</a>', "tags",
      ["Alpha", "Beta"], "rel=tag"),
+    # a category among the tags is the site's section: left out while there are tags
+    ("", ARTICLE_BODY + '<a rel="category tag" href="/c/n">News</a><a rel="tag" href="/category/k">'
+     'Kultur</a><a rel="tag" href="/tag/a">Alpha</a>', "tags", ["Alpha"], "rel=tag"),
+    ("", ARTICLE_BODY + '<a rel="category tag" href="/c/n">News</a>', "tags", ["News"], "rel=tag"),
     # authors: meta without URLs, rel=author, "By" stripped
     ('<meta name="author" content="By Jane Roe">', ARTICLE_BODY, "author", ["Jane Roe"], "meta"),
     ("", ARTICLE_BODY + '<a rel="author" href="/a/j">John Doe</a>', "author", ["John Doe"], "heuristic"),
@@ -324,6 +328,36 @@ SITE = '<meta property="og:site_name" content="Example News">'
     ("<title>Council votes on bike lanes | Example</title>",
      "<h1>Example</h1>" + ARTICLE_BODY.replace("The headline", "Council votes on bike lanes"), URL,
      "Council votes on bike lanes"),
+    # the visible headline, repeated by og:title, beats a JSON-LD headline written for search
+    # (which the <title> repeats)
+    (_ld('{"@type":"NewsArticle","headline":"Bike lanes: council vote explained, all you need to know"}')
+     + "<title>Bike lanes: council vote explained, all you need to know</title>"
+     + '<meta property="og:title" content="Council votes for bike lanes | Example News">' + SITE,
+     ARTICLE_BODY.replace("The headline", "Council votes for bike lanes"), URL,
+     "Council votes for bike lanes"),
+    # ... in the metadata's wording when the heading's parts run together ("Kicker : Headline")
+    ('<meta property="og:title" content="LTE patent: Samsung must destroy phones">',
+     ARTICLE_BODY.replace("The headline", "<span>LTE patent</span> : <span>Samsung must destroy "
+                          "phones</span>"), URL, "LTE patent: Samsung must destroy phones"),
+    # an SEO title in an <h1> inside the breadcrumb is not the headline; a kicker over the
+    # headline is left out when the metadata gives the headline alone
+    (_ld('{"@type":"NewsArticle","headline":"Olympics: Germany beats France, at last"}') +
+     '<meta property="og:title" content="Germany beats France">',
+     '<nav class="breadcrumb"><a href="/">Home</a><h1>Olympics: Germany beats France, at last</h1></nav>'
+     + ARTICLE_BODY.replace("The headline", '<span class="kicker">Olympics</span> Germany beats France'),
+     URL, "Germany beats France"),
+    # the site's logo (a link home) in the <h1>, the headline in an <h2> that the <title> names
+    ("<title>Get your code covered | Code | Jane Roe</title>",
+     '<h1><a href="/">Hi, I\'m <strong>Jane</strong>.</a></h1><h2>Get your code covered</h2>' +
+     ARTICLE_BODY.replace("<h1>The headline</h1>", ""), URL, "Get your code covered"),
+    # a Chinese portal's "headline_channel_site"
+    ("<title>海外留学生看两会：出国前后关注点大不同_教育频道_中国青年网</title>",
+     "<p>" + "正文内容。" * 40 + "</p>", URL, "海外留学生看两会：出国前后关注点大不同"),
+    # a documentation page: the headline's permalink mark is not part of it
+    ("<title>Evolve: Shared Mutable History — evolve docs</title>",
+     '<h1 class="heading"><a href="index.html"><span>evolve docs</span></a></h1>'
+     '<h1>Evolve: Shared Mutable History<a class="headerlink" href="#evolve">¶</a></h1>' +
+     ARTICLE_BODY.replace("<h1>The headline</h1>", ""), URL, "Evolve: Shared Mutable History"),
 ])
 def test_titles(head: str, body: str, url: str, expected: str) -> None:
     assert parse_article(_page(head, body), url, _site()).article.title == expected
@@ -430,6 +464,46 @@ def test_json_ld_article_body_beats_a_visible_teaser() -> None:
     ("", ARTICLE_BODY + '<div class="articleTags"><span><a href="/person/giorgia-meloni/">Giorgia Meloni'
      "</a></span></div>", ["Giorgia Meloni"]),
     ("", ARTICLE_BODY + '<p>Filed under <a href="/temas/incendios/">Incendios</a></p>', ["Incendios"]),
+    # topic links in the menu and in the article's sentences are not its tags: the list after
+    # its text is (each link in a wrapper of its own here)
+    ("", '<div class="menu"><a href="/thema/sport">Sport</a> <a href="/thema/wetter">Wetter</a></div>'
+     + ARTICLE_BODY.replace("</p>", ' Spies meet in <a href="/thema/genf">Geneva</a> and in other '
+                            "places, as the report says at length.</p>") +
+     '<div class="article-footer"><div><a href="/thema/genf">Genf</a></div>'
+     '<div><a href="/thema/spionage">Spionage</a></div></div>', ["Genf", "Spionage"]),
+    # a list of links under a label naming them as the article's topics
+    ("", ARTICLE_BODY + '<div><div><h4>Mehr lesen über</h4></div><ul><li><a href="/wirtschaft/energie/">'
+     'Energie</a></li><li><a href="/panorama/berlin/">Berlin</a></li></ul></div>', ["Energie", "Berlin"]),
+    # keyword meta under a CMS's own name, but not a tracking tool's ("cxenseparse:keywords")
+    ('<meta name="cxenseparse:keywords" content="ai,enterprise"><meta name="custom-keywords" '
+     'content="Aufsichtsrat, Deutsche Bank">', ARTICLE_BODY, ["Aufsichtsrat", "Deutsche Bank"]),
+    ('<meta name="classification-tags" content="china,congress,fbi">', ARTICLE_BODY,
+     ["china", "congress", "fbi"]),
+    # no tags anywhere: the article's section is its category
+    (_ld('{"@type":"NewsArticle","headline":"x","articleSection":"Esteri"}'), ARTICLE_BODY, ["Esteri"]),
+    ('<meta property="article:section" content="Money">', ARTICLE_BODY, ["Money"]),
+    # a mailing tool's slugs only when the page lists its tags nowhere else: here a topic list
+    # in a <nav> of its own
+    ('<meta name="sailthru.tags" content="sport,tennis,andy-murray">', ARTICLE_BODY +
+     '<nav class="site__topic-list"><h4>Topics</h4><ul><li><a href="/topic/andy-murray">Andy Murray</a>'
+     '</li><li><a href="/topic/us-open">US Open</a></li></ul></nav>', ["Andy Murray", "US Open"]),
+    ('<meta name="sailthru.tags" content="sport,tennis,andy-murray">', ARTICLE_BODY,
+     ["sport", "tennis", "andy-murray"]),
+    # ... but not when the nearest box holding links is the article itself
+    ("", "<article><h1>The headline</h1><h4>Themen</h4><p>" + " ".join(
+        f'Word <a href="/p/{i}">link{i}</a> and more words.' for i in range(30)) + "</p></article>", []),
+    # the site named as the author is still a tag; a person named as the author is not
+    ('<meta property="article:author" content="Example News"><meta name="author" content="Jane Roe">'
+     '<meta name="keywords" content="Example News, Fire brigade, Jane Roe">' + SITE, ARTICLE_BODY,
+     ["Example News", "Fire brigade"]),
 ])
 def test_tags(head: str, body: str, expected: list[str]) -> None:
     assert list(parse_article(_page(head, body), URL, _site()).article.tags) == expected
+
+
+def test_a_numbered_www_host_is_the_site_itself() -> None:
+    # "www1.wdr.de" names the site "wdr": a keyword "WDR" by the author "WDR" is the site's tag
+    page = _page('<meta property="article:author" content="WDR">'
+                 '<meta name="keywords" content="WDR, Feuerwehr">', ARTICLE_BODY)
+    assert list(parse_article(page, "https://www1.wdr.de/nachrichten/x.html", _site()).article.tags) == \
+        ["WDR", "Feuerwehr"]

@@ -31,29 +31,26 @@ def _all(scores: dict[str, object], field: str) -> float:
 
 
 def test_published_dates(scores: dict[str, object]) -> None:
-    assert _all(scores, "published") >= 0.96
-    assert _all(scores, "published_day") >= 0.98
+    assert _all(scores, "published") >= 0.965
+    assert _all(scores, "published_day") >= 0.985
     # a date read with the wrong month or year reorders a feed and nobody notices: none at all
     assert set(scores["months_off"]) <= MISLABELLED_DATES  # type: ignore[arg-type]
 
 
 def test_authors_and_body(scores: dict[str, object]) -> None:
-    assert _all(scores, "authors") >= 0.85
-    assert _all(scores, "body_f1") >= 0.93
+    assert _all(scores, "authors") >= 0.875
+    assert _all(scores, "body_f1") >= 0.935
 
 
-def test_titles_and_tags_do_not_fall_back(scores: dict[str, object]) -> None:
-    # Where this branch left them (0.844, 0.624; 0.84 and 0.53 before it): see the next test.
-    assert _all(scores, "title") >= 0.84
-    assert _all(scores, "tags") >= 0.62
-
-
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 12's floors for titles (0.92) and tags (0.75) are not reached: on fundus pages whose "
-    "JSON-LD headline and og:title differ, the labelled title is either one about equally often "
-    "(a per-publisher choice), and no source of the page matches the labelled tags on 68 of 210"))
-def test_issue_floors_for_titles_and_tags(scores: dict[str, object]) -> None:
-    assert _all(scores, "title") >= 0.92 and _all(scores, "tags") >= 0.75
+def test_titles_and_tags(scores: dict[str, object]) -> None:
+    # Issue 12 asks 0.92 and 0.75; these floors are where this work left them (0.902, 0.719;
+    # 0.844 and 0.624 before it). Titles: the remaining misses are pages whose visible headline
+    # repeats one metadata title while the label is another (fundus's per-publisher choice:
+    # og:title on some, the JSON-LD headline on others, with the same markup). Tags: on ~60
+    # of the 210 labelled pages no source of the page gives the labelled set (site-wide
+    # keywords, sections added by the publisher's parser, tags only in scripts).
+    assert _all(scores, "title") >= 0.895
+    assert _all(scores, "tags") >= 0.715
 
 
 def test_zyte_f1() -> None:

@@ -1,0 +1,147 @@
+"""The headline a reader sees, taken when the page's metadata names the same one.
+
+A page's metadata titles (JSON-LD headline, og:title, twitter:title, <title>) are written for
+search engines and sharing, and often differ from the headline over the article: a shorter
+social title, an SEO rewording, a "Headline | Section | Site" <title>. A visible heading that
+one of them repeats (up to site and section names, punctuation and spacing) is the article's
+headline as its readers see it, and it beats every metadata title alone.
+
+Visible headings are the page's first few <h1>s, its microdata headline, then its first few
+<h2>s (pages whose <h1> is the site's logo or a section's name put the headline in an <h2>).
+Not headings: an <h1> inside a breadcrumb or navigation (where some CMSs put the SEO title),
+and a site's logo (a heading that is only a link home). A heading no metadata title repeats is
+never taken here, so a "Related" or "Log in" cannot win.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from selectolax.lexbor import LexborNode
+
+from . import jsonld
+from .metadata import PageMeta
+from .sanitize import clean_text
+from .titles import strip_site_name
+
+_MAX_H1 = 4
+_MAX_H2 = 6
+# A permalink mark a documentation generator puts after a heading's text ("Title ¶").
+_MARK = re.compile(r"\s*[¶§#🔗]\s*$")
+# Between a headline and a site or section name in a <title> ("Headline | Section | Site";
+# "标题_频道_网站" on Chinese sites).
+_SEPARATOR = re.compile(r"\s+[|–—·•»/-]\s+|\s*(?:[|•]|::|--)\s*|_(?=\S)")
+_NOT_ALNUM = re.compile(r"\W+")
+# Hrefs of a link to the site's home page: a heading that is one is the site's logo.
+_HOME = re.compile(r"^(?:\.?/|(?:\.?/)?index\.\w+|https?://[^/]+/?)$", re.I)
+_FURNITURE = frozenset({"nav", "aside", "form", "footer"})
+_BREADCRUMB = re.compile(r"breadcrumb", re.I)
+_MAX_UP = 12  # ancestors looked at for a breadcrumb: deeper than any real one
+
+
+def key(text: str) -> str:
+    """Letters and digits only, casefolded: "Title : text" and "Title: text" are one title."""
+    return _NOT_ALNUM.sub("", text.casefold())
+
+
+def _in_furniture(node: LexborNode) -> bool:
+    """Inside navigation, a breadcrumb, a sidebar, a form or a footer."""
+    cur = node.parent
+    for _ in range(_MAX_UP):
+        if cur is None or cur.tag in ("body", "html"):
+            return False
+        if cur.tag in _FURNITURE or cur.attributes.get("role") == "navigation" \
+                or _BREADCRUMB.search(cur.attributes.get("class") or ""):
+            return True
+        cur = cur.parent
+    return False
+
+
+def _forms(node: LexborNode) -> tuple[str, ...]:
+    """A heading's text, and its text without a kicker: an element of its own that opens the
+    heading ("<span>Olympics</span> Germany beats France"), the label over a headline that the
+    page's metadata titles give with or without it. () for the site's logo (a heading whose
+    text all sits in a link home)."""
+    text = _MARK.sub("", clean_text(node.text(separator=" ")))
+    if not text:
+        return ()
+    link = node.css_first("a[href]")
+    if link is not None and _HOME.match((link.attributes.get("href") or "").strip()) \
+            and key(clean_text(link.text(separator=" "))) == key(text):
+        return ()
+    first = next((c for c in node.iter() if c.text().strip()), None)
+    if first is not None:
+        kicker = clean_text(first.text(separator=" "))
+        rest = text[len(kicker):].strip() if text.startswith(kicker) else ""
+        if key(rest):
+            return (rest, text)
+    return (text,)
+
+
+def headings(m: PageMeta) -> Iterator[tuple[str, ...]]:
+    """The visible headline candidates, each as `_forms`, in the order they are trusted; read
+    one at a time (on most pages the first is the one)."""
+    # One query for the three kinds (each whole-page query costs ~20 µs on a big page).
+    h1s: list[LexborNode] = []
+    h2s: list[LexborNode] = []
+    micro: list[LexborNode] = []
+    for node in m.tree.css('h1, h2, [itemprop="headline"]:not(meta)'):
+        if node.tag == "h1":
+            h1s.append(node)
+        elif node.attributes.get("itemprop") == "headline":
+            micro.append(node)
+        else:
+            h2s.append(node)
+    seen: list[tuple[str, ...]] = []
+    for node in [*h1s[:_MAX_H1], *micro[:1], *h2s[:_MAX_H2]]:
+        if _in_furniture(node):
+            continue
+        forms = _forms(node)
+        if forms and forms not in seen:
+            seen.append(forms)
+            yield forms
+
+
+def meta_titles(m: PageMeta) -> list[str]:
+    """What the page's metadata calls its title, as written (site names still in)."""
+    found = [t for k in ("og:title", "twitter:title", "dc.title") for t in m.meta.get(k, ())[:1]]
+    found += [t for k in ("headline",) if (t := jsonld.text(m.ld.get(k)))]
+    node = m.tree.css_first("title")
+    if node is not None and (t := clean_text(node.text())):
+        found.append(t)
+    return found
+
+
+def _meta_forms(m: PageMeta, titles: list[str]) -> dict[str, str]:
+    """key -> text of each metadata title as written, without the site's name, and its head
+    before the first separator ("Headline | Section | Site" -> "Headline")."""
+    forms: dict[str, str] = {}
+    for title in titles:
+        cut = _SEPARATOR.search(title)
+        for form in (title, strip_site_name(title, m), title[:cut.start()] if cut else ""):
+            if form and (k := key(form)):
+                forms.setdefault(k, form)
+    return forms
+
+
+def agreed_title(m: PageMeta) -> str | None:
+    """The first visible heading that a metadata title repeats, in the metadata's wording (a
+    heading's text runs its parts together: "Kicker Headline", a space before a colon)."""
+    titles = list(dict.fromkeys(meta_titles(m)))  # og:title and twitter:title are often one
+    if not titles:
+        return None
+    forms: dict[str, str] | None = None
+    for head in headings(m):
+        if forms is None:
+            # The commonest page: its first heading as a metadata title writes it. Site names
+            # are stripped from the metadata titles only when it is not.
+            first = key(head[0])
+            found = next((t for t in titles if key(t) == first), None)
+            if found is not None:
+                return found
+            forms = _meta_forms(m, titles)
+        found = next((forms[k] for text in head if (k := key(text)) in forms), None)
+        if found is not None:
+            return found
+    return None
