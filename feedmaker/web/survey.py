@@ -11,6 +11,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ..config import LinkRules
 from ..links import AUTO, RULES, Listing, explain_listing, parse_listing
+from ..bounds import bound_markup
 from ..sanitize import clean_text
 
 
@@ -32,6 +33,7 @@ class Survey:
 
 def survey(html: str | bytes, page_url: str, section_url: str, rules: LinkRules,
            host: str) -> Survey:
+    html = bound_markup(html)  # once here: bounding a bounded page returns it as it is
     listing = parse_listing(html, page_url, section_url, rules, host)
     decisions = explain_listing(html, page_url, section_url, rules, host)
     links = listing.links or listing.fallback

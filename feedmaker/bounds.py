@@ -1,0 +1,259 @@
+"""A page's markup held to the sizes a browser builds, before any parser sees it: nesting depth,
+attributes per element, elements per page and open formatting elements (issue 15).
+
+Why before the parser: lexbor's tree builder is quadratic in the depth of its stack of open
+elements (each start tag walks the stack for the tag's "scope") and in the attributes of one tag
+(each new one is compared with every earlier one for a duplicate). 60,000 nested <ul><li> took
+68 s inside LexborHTMLParser alone, 100,000 attributes on one tag 24 s. Bounding the tree after
+the fact cannot help: the cost is paid while it is built. So this is one linear scan of the
+markup, in the page's own text, with a model of the parser's stack:
+
+- MAX_DEPTH (512): Blink's HTMLParser and WebKit stop nesting at 512 open elements
+  (`kMaximumHTMLParserDOMTreeDepth`); deeper start tags here are dropped with their end tags,
+  their text stays where it was (a dropped block tag leaves a space, so words do not join).
+- MAX_ATTRIBUTES (64) per element: the first 64 are kept; later ones and repeated names are
+  dropped (the HTML spec drops a repeated name too). Browsers have no such cap, but an element
+  with more than a few dozen is not something a person wrote; lexbor takes ~1 s for 10 MB of
+  64-attribute tags, and the cost grows with the attributes per tag.
+- MAX_ELEMENTS (100,000) start tags per page: past it the rest of the page's tags are removed and
+  its text kept. A long honest article is a few thousand elements; a big Wikipedia page ~60,000.
+- MAX_FORMATTING (64) formatting elements (<b>, <font>...) left open: the parser re-creates every
+  open one inside each new paragraph ("reconstruct the active formatting elements"), so 500 open
+  <b>s would cost 500 elements per paragraph. Later ones are dropped, their text kept.
+
+The model errs toward counting deeper than the parser does (it closes an element implicitly
+only when the spec surely does, looking at most _LOOK elements down the stack), so a bound here
+is a bound there. Text inside comments, <script>, <style>, <title> and <textarea> is skipped the
+way the parser skips it, ending at the earliest point the parser could end it. A page within
+every bound is returned as it came, the same object: honest pages are not rewritten.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+
+__all__ = ["MAX_ATTRIBUTES", "MAX_DEPTH", "MAX_ELEMENTS", "MAX_FORMATTING", "bound_markup"]
+
+MAX_DEPTH = 512
+MAX_ATTRIBUTES = 64
+MAX_ELEMENTS = 100_000
+MAX_FORMATTING = 64
+_LOOK = 12  # how far down the stack an implied end tag is looked for (linear, and errs deep)
+
+_VOID = frozenset("area base basefont bgsound br col embed frame hr img input keygen link meta "
+                  "param source track wbr".split())
+_RAW = frozenset("script style xmp iframe noembed noframes title textarea".split())
+_FOREIGN = frozenset(("svg", "math"))
+_FORMATTING = frozenset("a b big code em font i nobr s small strike strong tt u".split())
+# Start tags that close an open <p> (the spec's "close a p element" list).
+_CLOSES_P = frozenset("address article aside blockquote center details dialog dir div dl fieldset "
+                      "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr main menu "
+                      "nav ol p pre section summary table ul li dd dt listing xmp".split())
+_HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+# Where the spec stops looking for an element to close implicitly (scope boundaries and the
+# "special" elements of the list-item algorithm, less address/div/p).
+_STOP = frozenset("applet caption html table td th marquee object template button ul ol dl "
+                  "select tr tbody thead tfoot svg math".split())
+# start tag -> the open elements it closes implicitly when one is near the top of the stack
+_CLOSES = {"li": ("li",), "dd": ("dd", "dt"), "dt": ("dd", "dt"), "option": ("option",),
+           "optgroup": ("option", "optgroup"), "tr": ("tr", "td", "th"), "td": ("td", "th"),
+           "th": ("td", "th"), "a": ("a",), "nobr": ("nobr",), "button": ("button",),
+           "tbody": ("tbody", "thead", "tfoot", "tr", "td", "th"),
+           "thead": ("tbody", "thead", "tfoot", "tr", "td", "th"),
+           "tfoot": ("tbody", "thead", "tfoot", "tr", "td", "th")}
+# Tags dropped without leaving a space: inline ones, whose text runs on inside a word.
+_INLINE = _FORMATTING | frozenset("abbr cite dfn kbd mark q samp span sub sup time var".split())
+
+_MARKUP = re.compile(r"<(?:!--|[!?]|/?[A-Za-z])|<(?=/)")
+# A start or end tag as the tokenizer reads it: quotes count only in a value after "=", and an
+# unclosed one is read as an unquoted value (the parser would run it to the end of the page and
+# drop the tag: it then sees less markup than this scan, never more). Possessive: one pass.
+_TAG = re.compile(r"""<(/?)([A-Za-z][^\t\n\f\r />]*+)((?:[^>=]++|=[\t\n\f\r ]*+(?:"[^"]*+"|'[^']*+'|[^\t\n\f\r >]*+))*+)>""")
+_ATTR = re.compile(r"""[\t\n\f\r /]*+([^\t\n\f\r />][^\t\n\f\r />=]*+)(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:"[^"]*+"|'[^']*+'|[^\t\n\f\r >]*+))?+""")
+_COMMENT_END = re.compile(r"--!?>")
+_ANY_TAG = re.compile(r"<[A-Za-z/!?][^>]*+>")
+
+
+def bound_markup(html: str | bytes) -> str | bytes:
+    """`html` with its nesting, attributes and elements within the bounds above (bytes are read
+    as UTF-8, as the parser reads them). The same object when it is within them already."""
+    text = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
+    if len(text) < 2 * MAX_ATTRIBUTES and text.count("<") <= MAX_FORMATTING:
+        return html  # too little markup to break any bound
+    bounded = _Scan(text).run()
+    return html if bounded is None else bounded
+
+
+def _most_attributes(attrs: str) -> int:
+    """At least the number of attributes in a tag's attribute text, counted in C: each one
+    after the first follows a space, a slash or a quoted value's closing quote."""
+    return (1 + attrs.count(" ") + attrs.count("\n") + attrs.count("\t") + attrs.count("\r")
+            + attrs.count("\f") + attrs.count("/") + (attrs.count('"') + attrs.count("'")) // 2)
+
+
+@functools.cache
+def _raw_end(name: str) -> re.Pattern[str]:
+    return re.compile(rf"</{re.escape(name)}[\t\n\f\r />]", re.I)
+
+
+class _Scan:
+    """One pass over the markup; `out` collects the rewritten page once something is cut."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.stack: list[str] = []
+        self.open: Counter[str] = Counter()  # name -> how many on the stack
+        self.dropped: Counter[str] = Counter()  # name -> start tags dropped, end tags to drop
+        self.formatting = 0
+        self.elements = 0
+        self.out: list[str] = []
+        self.copied = 0  # text[:copied] is in out (when rewriting)
+        self.cut = False
+
+    def run(self) -> str | None:
+        text, pos, end = self.text, 0, len(self.text)
+        while pos < end:
+            found = _MARKUP.search(text, pos)
+            if found is None:
+                break
+            start = found.start()
+            head = found.group()
+            if head == "<!--":
+                close = _COMMENT_END.search(text, start + 4)
+                if text.startswith(">", start + 4) or text.startswith("->", start + 4):
+                    pos = text.index(">", start + 4) + 1
+                elif close is None:
+                    break  # the rest of the page is a comment
+                else:
+                    pos = close.end()
+                continue
+            if head in ("<!", "<?", "<"):  # a bogus comment ("<" is "</" then no letter)
+                close_at = text.find(">", start)
+                if close_at < 0:
+                    break
+                pos = close_at + 1
+                continue
+            tag = _TAG.match(text, start)
+            if tag is None:
+                break  # a tag that never ends: the parser drops it and everything after
+            pos = tag.end()
+            name = tag[2].lower()
+            if tag[1]:
+                self._end(name, tag)
+                continue
+            if self.elements >= MAX_ELEMENTS:
+                self._rewrite(start, "")
+                self._strip_rest()
+                pos = end
+                break
+            self.elements += 1
+            self._start(name, tag)
+            if name == "plaintext":
+                break  # the rest of the page is text to the parser
+            if name in _RAW and not (self.open["svg"] or self.open["math"]):
+                close = _raw_end(name).search(text, pos)
+                if close is None:
+                    break
+                pos = close.start()
+        if not self.cut:
+            return None
+        self.out.append(text[self.copied:])
+        return "".join(self.out)
+
+    def _start(self, name: str, tag: re.Match[str]) -> None:
+        attrs = tag[3]
+        void = name in _VOID or bool((self.open["svg"] or self.open["math"])
+                                     and attrs.rstrip().endswith("/"))
+        if not void:
+            self._close_implied(name)
+            formatting = name in _FORMATTING
+            if len(self.stack) >= MAX_DEPTH or (formatting and self.formatting >= MAX_FORMATTING):
+                self.dropped[name] += 1
+                self._replace(tag, "" if name in _INLINE else " ")
+                return
+            self.stack.append(name)
+            self.open[name] += 1
+            self.formatting += formatting
+        if len(attrs) >= 2 * MAX_ATTRIBUTES and _most_attributes(attrs) > MAX_ATTRIBUTES:
+            kept = self._attributes(attrs)
+            if kept is not None:
+                self._replace(tag, f"<{tag[2]}{kept}>")
+
+    def _end(self, name: str, tag: re.Match[str]) -> None:
+        if self.dropped[name]:
+            self.dropped[name] -= 1
+            self._replace(tag, "" if name in _INLINE else " ")
+            return
+        if name in _FORMATTING and self.formatting:
+            self.formatting -= 1  # the parser's list of them forgets it only at its end tag
+        if self.open[name]:
+            self._pop_to(name)
+
+    def _close_implied(self, name: str) -> None:
+        if name in _HEADINGS and self.stack and self.stack[-1] in _HEADINGS:
+            self._pop()
+        if name in _CLOSES_P and self.open["p"]:
+            self._close_near(("p",))
+        closes = _CLOSES.get(name)
+        if closes and any(self.open[c] for c in closes):
+            self._close_near(closes)
+
+    def _close_near(self, names: tuple[str, ...]) -> None:
+        """Pop to the nearest of `names` if it is within _LOOK of the top, with no scope
+        boundary above it; else leave the stack (counting deeper than the parser, never less)."""
+        for i in range(len(self.stack) - 1, max(-1, len(self.stack) - 1 - _LOOK), -1):
+            node = self.stack[i]
+            if node in names:
+                while len(self.stack) > i:
+                    self._pop()
+                return
+            if node in _STOP:
+                return
+
+    def _pop_to(self, name: str) -> None:
+        while self.stack:
+            if self._pop() == name:
+                return
+
+    def _pop(self) -> str:
+        node = self.stack.pop()
+        self.open[node] -= 1
+        return node
+
+    def _attributes(self, attrs: str) -> str | None:
+        """The attribute text with at most MAX_ATTRIBUTES, first of each name; None when it
+        had no more than that and no repeats."""
+        seen: set[str] = set()
+        kept: list[str] = []
+        count = 0
+        for one in _ATTR.finditer(attrs):
+            if not one[1]:
+                continue
+            count += 1
+            key = one[1].lower()
+            if key not in seen and len(kept) < MAX_ATTRIBUTES:
+                seen.add(key)
+                kept.append(one.group())
+        if count == len(kept):
+            return None
+        tail = attrs.rstrip()
+        return "".join(kept) + ("/" if tail.endswith("/") else "")
+
+    def _replace(self, tag: re.Match[str], replacement: str) -> None:
+        self._rewrite(tag.start(), replacement)
+        self.copied = tag.end()
+
+    def _rewrite(self, at: int, replacement: str) -> None:
+        """Copy the page up to `at`, then `replacement` (the caller moves `copied` past what it
+        replaces)."""
+        self.out.append(self.text[self.copied:at])
+        self.out.append(replacement)
+        self.copied = at
+        self.cut = True
+
+    def _strip_rest(self) -> None:
+        """Past MAX_ELEMENTS: the rest of the page without its tags, in one regex pass."""
+        self.out.append(_ANY_TAG.sub(" ", self.text[self.copied:]))
+        self.copied = len(self.text)
