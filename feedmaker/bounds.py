@@ -42,20 +42,25 @@ MAX_ELEMENTS = 100_000
 MAX_FORMATTING = 64
 _LOOK = 12  # how far down the stack an implied end tag is looked for (linear, and errs deep)
 
-_VOID = frozenset("area base basefont bgsound br col embed frame hr img input keygen link meta "
-                  "param source track wbr".split())
-_RAW = frozenset("script style xmp iframe noembed noframes title textarea".split())
+
+def _names(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_VOID = _names("area base basefont bgsound br col embed frame hr img input keygen link meta "
+               "param source track wbr")
+_RAW = _names("script style xmp iframe noembed noframes title textarea")
 _FOREIGN = frozenset(("svg", "math"))
-_FORMATTING = frozenset("a b big code em font i nobr s small strike strong tt u".split())
+_FORMATTING = _names("a b big code em font i nobr s small strike strong tt u")
 # Start tags that close an open <p> (the spec's "close a p element" list).
-_CLOSES_P = frozenset("address article aside blockquote center details dialog dir div dl fieldset "
-                      "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr main menu "
-                      "nav ol p pre section summary table ul li dd dt listing xmp".split())
-_HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+_CLOSES_P = _names("address article aside blockquote center details dialog dir div dl fieldset "
+                   "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr main menu "
+                   "nav ol p pre section summary table ul li dd dt listing xmp")
+_HEADINGS = _names("h1 h2 h3 h4 h5 h6")
 # Where the spec stops looking for an element to close implicitly (scope boundaries and the
 # "special" elements of the list-item algorithm, less address/div/p).
-_STOP = frozenset("applet caption html table td th marquee object template button ul ol dl "
-                  "select tr tbody thead tfoot svg math".split())
+_STOP = _names("applet caption html table td th marquee object template button ul ol dl "
+               "select tr tbody thead tfoot svg math")
 # start tag -> the open elements it closes implicitly when one is near the top of the stack
 _CLOSES = {"li": ("li",), "dd": ("dd", "dt"), "dt": ("dd", "dt"), "option": ("option",),
            "optgroup": ("option", "optgroup"), "tr": ("tr", "td", "th"), "td": ("td", "th"),
@@ -64,14 +69,16 @@ _CLOSES = {"li": ("li",), "dd": ("dd", "dt"), "dt": ("dd", "dt"), "option": ("op
            "thead": ("tbody", "thead", "tfoot", "tr", "td", "th"),
            "tfoot": ("tbody", "thead", "tfoot", "tr", "td", "th")}
 # Tags dropped without leaving a space: inline ones, whose text runs on inside a word.
-_INLINE = _FORMATTING | frozenset("abbr cite dfn kbd mark q samp span sub sup time var".split())
+_INLINE = _FORMATTING | _names("abbr cite dfn kbd mark q samp span sub sup time var")
 
 _MARKUP = re.compile(r"<(?:!--|[!?]|/?[A-Za-z])|<(?=/)")
 # A start or end tag as the tokenizer reads it: quotes count only in a value after "=", and an
 # unclosed one is read as an unquoted value (the parser would run it to the end of the page and
 # drop the tag: it then sees less markup than this scan, never more). Possessive: one pass.
-_TAG = re.compile(r"""<(/?)([A-Za-z][^\t\n\f\r />]*+)((?:[^>=]++|=[\t\n\f\r ]*+(?:"[^"]*+"|'[^']*+'|[^\t\n\f\r >]*+))*+)>""")
-_ATTR = re.compile(r"""[\t\n\f\r /]*+([^\t\n\f\r />][^\t\n\f\r />=]*+)(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:"[^"]*+"|'[^']*+'|[^\t\n\f\r >]*+))?+""")
+_VALUE = r"""(?:"[^"]*+"|'[^']*+'|[^\t\n\f\r >]*+)"""
+_TAG = re.compile(rf"<(/?)([A-Za-z][^\t\n\f\r />]*+)((?:[^>=]++|=[\t\n\f\r ]*+{_VALUE})*+)>")
+_ATTR = re.compile(rf"[\t\n\f\r /]*+([^\t\n\f\r />][^\t\n\f\r />=]*+)"
+                   rf"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+{_VALUE})?+")
 _COMMENT_END = re.compile(r"--!?>")
 _ANY_TAG = re.compile(r"<[A-Za-z/!?][^>]*+>")
 

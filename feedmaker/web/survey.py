@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
+from ..bounds import bound_markup
 from ..config import LinkRules
 from ..links import AUTO, RULES, Listing, explain_listing, parse_listing
-from ..bounds import bound_markup
 from ..sanitize import clean_text
 
 
