@@ -15,6 +15,9 @@ markup, in the page's own text, with a model of the parser's stack:
   dropped (the HTML spec drops a repeated name too). Browsers have no such cap, but an element
   with more than a few dozen is not something a person wrote; lexbor takes ~1 s for 10 MB of
   64-attribute tags, and the cost grows with the attributes per tag.
+- MAX_PAGE_ATTRIBUTES (250,000, counted high: every space in a tag counts) per page: later tags
+  keep their element and lose their attributes. 10 MB of tags with 64 attributes each is 3 million
+  attributes, 1-2.5 s inside lexbor alone.
 - MAX_ELEMENTS (100,000) start tags per page: past it the rest of the page's tags are removed and
   its text kept. A long honest article is a few thousand elements; a big Wikipedia page ~60,000.
 - MAX_FORMATTING (64) formatting elements (<b>, <font>...) left open: the parser re-creates every
@@ -34,12 +37,14 @@ import functools
 import re
 from collections import Counter
 
-__all__ = ["MAX_ATTRIBUTES", "MAX_DEPTH", "MAX_ELEMENTS", "MAX_FORMATTING", "bound_markup"]
+__all__ = ["MAX_ATTRIBUTES", "MAX_DEPTH", "MAX_ELEMENTS", "MAX_FORMATTING", "MAX_PAGE_ATTRIBUTES",
+           "bound_markup"]
 
 MAX_DEPTH = 512
 MAX_ATTRIBUTES = 64
 MAX_ELEMENTS = 100_000
 MAX_FORMATTING = 64
+MAX_PAGE_ATTRIBUTES = 250_000
 _LOOK = 12  # how far down the stack an implied end tag is looked for (linear, and errs deep)
 
 
@@ -114,6 +119,7 @@ class _Scan:
         self.open: Counter[str] = Counter()  # name -> how many on the stack
         self.dropped: Counter[str] = Counter()  # name -> start tags dropped, end tags to drop
         self.formatting = 0
+        self.attributes = 0  # at least the attributes seen (_most_attributes of each tag)
         self.elements = 0
         self.out: list[str] = []
         self.copied = 0  # text[:copied] is in out (when rewriting)
@@ -183,7 +189,14 @@ class _Scan:
             self.stack.append(name)
             self.open[name] += 1
             self.formatting += formatting
-        if len(attrs) >= 2 * MAX_ATTRIBUTES and _most_attributes(attrs) > MAX_ATTRIBUTES:
+        if not attrs or attrs.isspace():
+            return
+        if self.attributes >= MAX_PAGE_ATTRIBUTES:
+            self._replace(tag, f"<{tag[2]}{'/' if attrs.rstrip().endswith('/') else ''}>")
+            return
+        most = _most_attributes(attrs)
+        self.attributes += most
+        if len(attrs) >= 2 * MAX_ATTRIBUTES and most > MAX_ATTRIBUTES:
             kept = self._attributes(attrs)
             if kept is not None:
                 self._replace(tag, f"<{tag[2]}{kept}>")
