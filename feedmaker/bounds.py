@@ -9,9 +9,10 @@ the fact cannot help: the cost is paid while it is built. So this is one linear 
 markup, in the page's own text, with a model of the parser's stack:
 
 - MAX_DEPTH (512): Blink's and WebKit's tree builders stop nesting at 512 open elements
-  (`kMaximumHTMLParserDOMTreeDepth`; deeper ones become siblings there). Here deeper start tags
-  are dropped with their end tags and their text stays where it was (a dropped block tag leaves
-  a space, so words do not join).
+  (`kMaximumHTMLParserDOMTreeDepth`): a deeper element becomes a sibling of the element that
+  would have been its parent. Here the same: an end tag for the innermost open element is
+  written before it (and that element's own end tag, later, dropped). Text and links stay where
+  they were, one level up.
 - MAX_ATTRIBUTES (256) per element: the first 256 are kept; later ones and repeated names among
   all of them are dropped (the HTML spec drops a repeated name too). Browsers have no such cap;
   the most seen on 541 real pages is 70 (a Yahoo banner).
@@ -27,9 +28,11 @@ markup, in the page's own text, with a model of the parser's stack:
 
 The model errs toward counting deeper than the parser does (it closes an element implicitly
 only when the spec surely does, looking at most _LOOK elements down the stack), so a bound here
-is a bound there. Text inside comments, <script>, <style>, <title> and <textarea> is skipped the
-way the parser skips it, ending at the earliest point the parser could end it. A page within
-every bound is returned as it came, the same object: honest pages are not rewritten.
+is a bound there, give or take what the parser adds on its own (<tbody> in each table, the
+formatting elements it re-creates: at most MAX_FORMATTING). Text inside comments, <script>,
+<style>, <title> and <textarea> is skipped the way the parser skips it, ending at the earliest
+point the parser could end it. A page within every bound is returned as it came, the same
+object: honest pages are not rewritten.
 """
 
 from __future__ import annotations
@@ -74,8 +77,6 @@ _CLOSES = {"li": ("li",), "dd": ("dd", "dt"), "dt": ("dd", "dt"), "option": ("op
            "tbody": ("tbody", "thead", "tfoot", "tr", "td", "th"),
            "thead": ("tbody", "thead", "tfoot", "tr", "td", "th"),
            "tfoot": ("tbody", "thead", "tfoot", "tr", "td", "th")}
-# Tags dropped without leaving a space: inline ones, whose text runs on inside a word.
-_INLINE = _FORMATTING | _names("abbr cite dfn kbd mark q samp span sub sup time var")
 
 _MARKUP = re.compile(r"<(?:!--|[!?]|/?[A-Za-z])|<(?=/)")
 # A start or end tag as the tokenizer reads it: quotes count only in a value after "=", and an
@@ -180,32 +181,45 @@ class _Scan:
         attrs = tag[3]
         void = name in _VOID or bool((self.open["svg"] or self.open["math"])
                                      and attrs.rstrip().endswith("/"))
+        before = ""
         if not void:
             self._close_implied(name)
             formatting = name in _FORMATTING
-            if len(self.stack) >= MAX_DEPTH or (formatting and self.formatting >= MAX_FORMATTING):
+            if formatting and self.formatting >= MAX_FORMATTING:
                 self.dropped[name] += 1
-                self._replace(tag, "" if name in _INLINE else " ")
+                self._replace(tag, "")
                 return
+            if len(self.stack) >= MAX_DEPTH:
+                # As deep as it goes: the element becomes its would-be parent's next sibling.
+                top = self._pop()
+                self.dropped[top] += 1  # its own end tag, later, is dropped
+                self.formatting -= top in _FORMATTING
+                before = f"</{top}>"
             self.stack.append(name)
             self.open[name] += 1
             self.formatting += formatting
+        written = self._attributes_of(tag, attrs)
+        if before or written is not None:
+            self._replace(tag, before + (tag.group() if written is None else written))
+
+    def _attributes_of(self, tag: re.Match[str], attrs: str) -> str | None:
+        """The tag rewritten to the attribute caps, or None when it is within them."""
         if not attrs or attrs.isspace():
-            return
+            return None
         if self.attributes >= MAX_PAGE_ATTRIBUTES:
-            self._replace(tag, f"<{tag[2]}{'/' if attrs.rstrip().endswith('/') else ''}>")
-            return
+            return f"<{tag[2]}{'/' if attrs.rstrip().endswith('/') else ''}>"
         most = _most_attributes(attrs)
         self.attributes += most
         if len(attrs) >= 2 * MAX_ATTRIBUTES and most > MAX_ATTRIBUTES:
             kept = self._attributes(attrs)
             if kept is not None:
-                self._replace(tag, f"<{tag[2]}{kept}>")
+                return f"<{tag[2]}{kept}>"
+        return None
 
     def _end(self, name: str, tag: re.Match[str]) -> None:
         if self.dropped[name]:
             self.dropped[name] -= 1
-            self._replace(tag, "" if name in _INLINE else " ")
+            self._replace(tag, "")
             return
         if name in _FORMATTING and self.formatting:
             self.formatting -= 1  # the parser's list of them forgets it only at its end tag
