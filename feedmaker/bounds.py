@@ -20,8 +20,8 @@ markup, in the page's own text, with a model of the parser's stack:
   keep their element and lose their attributes. 10 MB of tags with 64 attributes each is 3 million
   attributes, 1-2.5 s inside lexbor alone. With both caps lexbor's duplicate check costs at
   most 250,000 x 256 comparisons.
-- MAX_ELEMENTS (100,000) start tags per page: past it the rest of the page's tags are removed and
-  its text kept (tags of <script> too). A long honest article is a few thousand elements.
+- MAX_ELEMENTS (50,000) start tags per page: past it the rest of the page's tags are removed and
+  its text kept (tags of <script> too). The most on 541 real pages is 9,888 (Wikipedia).
 - MAX_FORMATTING (64) formatting elements (<b>, <font>...) left open: the parser re-creates every
   open one inside each new paragraph ("reconstruct the active formatting elements"), so 500 open
   <b>s would cost 500 elements per paragraph. Later ones are dropped, their text kept.
@@ -39,14 +39,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 
 __all__ = ["MAX_ATTRIBUTES", "MAX_DEPTH", "MAX_ELEMENTS", "MAX_FORMATTING", "MAX_PAGE_ATTRIBUTES",
            "bound_markup"]
 
 MAX_DEPTH = 512
 MAX_ATTRIBUTES = 256
-MAX_ELEMENTS = 100_000
+MAX_ELEMENTS = 50_000
 MAX_FORMATTING = 64
 MAX_PAGE_ATTRIBUTES = 250_000
 _LOOK = 12  # how far down the stack an implied end tag is looked for (linear, and errs deep)
@@ -59,7 +58,6 @@ def _names(text: str) -> frozenset[str]:
 _VOID = _names("area base basefont bgsound br col embed frame hr img input keygen link meta "
                "param source track wbr")
 _RAW = _names("script style xmp iframe noembed noframes title textarea")
-_FOREIGN = frozenset(("svg", "math"))
 _FORMATTING = _names("a b big code em font i nobr s small strike strong tt u")
 # Start tags that close an open <p> (the spec's "close a p element" list).
 _CLOSES_P = _names("address article aside blockquote center details dialog dir div dl fieldset "
@@ -78,15 +76,19 @@ _CLOSES = {"li": ("li",), "dd": ("dd", "dt"), "dt": ("dd", "dt"), "option": ("op
            "thead": ("tbody", "thead", "tfoot", "tr", "td", "th"),
            "tfoot": ("tbody", "thead", "tfoot", "tr", "td", "th")}
 
-_MARKUP = re.compile(r"<(?:!--|[!?]|/?[A-Za-z])|<(?=/)")
 # A start or end tag as the tokenizer reads it: quotes count only in a value after "=", and an
 # unclosed one is read as an unquoted value (the parser would run it to the end of the page and
 # drop the tag: it then sees less markup than this scan, never more). Possessive: one pass.
 _VALUE = r"""(?:"[^"]*+"|'[^']*+'|[^\t\n\f\r >]*+)"""
-_TAG = re.compile(rf"<(/?)([A-Za-z][^\t\n\f\r />]*+)((?:[^>=]++|=[\t\n\f\r ]*+{_VALUE})*+)>")
+# One token: "<!--" (1), a bogus comment, or a tag: "/" (2), name (3), attributes (4) and ">"
+# (5), or the end of the page for a tag that never ends (one pass, not one per "<" in it).
+_TOKEN = re.compile(rf"<(?:(!--)|[!?]|/(?![A-Za-z])|(/?)([A-Za-z][^\t\n\f\r />]*+)"
+                    rf"((?:[^>=]++|=[\t\n\f\r ]*+{_VALUE})*+)(>|\Z))")
 _ATTR = re.compile(rf"[\t\n\f\r /]*+([^\t\n\f\r />][^\t\n\f\r />=]*+)"
                    rf"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+{_VALUE})?+")
 _COMMENT_END = re.compile(r"--!?>")
+# Start tags with a rule of their own (the rest are pushed and popped, nothing more).
+_SPECIAL = _CLOSES_P | _HEADINGS | _FORMATTING | frozenset(_CLOSES) | {"plaintext"}
 _ANY_TAG = re.compile(r"<[A-Za-z/!?][^>]*+>")
 
 
@@ -107,132 +109,141 @@ def _most_attributes(attrs: str) -> int:
             + attrs.count("\f") + attrs.count("/") + (attrs.count('"') + attrs.count("'")) // 2)
 
 
+def _after_comment(text: str, start: int) -> int:
+    """Where a comment opened at `start` ends ("-->", "--!>", or at once for "<!-->" and
+    "<!--->"); 0 when it runs to the end of the page."""
+    if text.startswith(">", start + 4) or text.startswith("->", start + 4):
+        return text.index(">", start + 4) + 1
+    close = _COMMENT_END.search(text, start + 4)
+    return 0 if close is None else close.end()
+
+
 @functools.cache
 def _raw_end(name: str) -> re.Pattern[str]:
     return re.compile(rf"</{re.escape(name)}[\t\n\f\r />]", re.I)
 
 
 class _Scan:
-    """One pass over the markup; `out` collects the rewritten page once something is cut."""
+    """One pass over the markup; `out` collects the rewritten page once something is cut.
+    The loop is written for speed (~1 µs a tag): it runs on every page, before the parser."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.stack: list[str] = []
-        self.open: Counter[str] = Counter()  # name -> how many on the stack
-        self.dropped: Counter[str] = Counter()  # name -> start tags dropped, end tags to drop
+        self.open: dict[str, int] = {}  # name -> how many on the stack
+        self.dropped: dict[str, int] = {}  # name -> start tags dropped, end tags to drop
         self.formatting = 0
         self.attributes = 0  # at least the attributes seen (_most_attributes of each tag)
-        self.elements = 0
         self.out: list[str] = []
         self.copied = 0  # text[:copied] is in out (when rewriting)
         self.cut = False
 
     def run(self) -> str | None:
-        text, pos, end = self.text, 0, len(self.text)
-        while pos < end:
-            found = _MARKUP.search(text, pos)
-            if found is None:
-                break
-            start = found.start()
-            head = found.group()
-            if head == "<!--":
-                close = _COMMENT_END.search(text, start + 4)
-                if text.startswith(">", start + 4) or text.startswith("->", start + 4):
-                    pos = text.index(">", start + 4) + 1
-                elif close is None:
+        text = self.text
+        search, stack, opened, dropped = _TOKEN.search, self.stack, self.open, self.dropped
+        pos = elements = 0
+        while (m := search(text, pos)) is not None:
+            raw_name = m[3]
+            if raw_name is None:  # a comment, or a bogus one ("<!x", "<?x", "</" then no letter)
+                pos = _after_comment(text, m.start()) if m[1] else text.find(">", m.end()) + 1
+                if pos <= 0:
                     break  # the rest of the page is a comment
-                else:
-                    pos = close.end()
                 continue
-            if head in ("<!", "<?", "<"):  # a bogus comment ("<" is "</" then no letter)
-                close_at = text.find(">", start)
-                if close_at < 0:
-                    break
-                pos = close_at + 1
-                continue
-            tag = _TAG.match(text, start)
-            if tag is None:
+            if not m[5]:
                 break  # a tag that never ends: the parser drops it and everything after
-            pos = tag.end()
-            name = tag[2].lower()
-            if tag[1]:
-                self._end(name, tag)
+            pos = m.end()
+            name = raw_name.lower()
+            attrs = m[4]
+            if m[2]:  # an end tag
+                if dropped and dropped.get(name):
+                    dropped[name] -= 1
+                    self._replace(m, "")
+                    continue
+                if self.formatting and name in _FORMATTING:
+                    self.formatting -= 1  # the parser's list of them forgets it only here
+                if opened.get(name):
+                    while stack:
+                        top = stack.pop()
+                        opened[top] -= 1
+                        if top == name:
+                            break
                 continue
-            if self.elements >= MAX_ELEMENTS:
-                self._rewrite(start, "")
+            elements += 1
+            if elements > MAX_ELEMENTS:
+                self._rewrite(m.start(), "")
                 self._strip_rest()
-                pos = end
                 break
-            self.elements += 1
-            self._start(name, tag)
-            if name == "plaintext":
-                break  # the rest of the page is text to the parser
-            if name in _RAW and not (self.open["svg"] or self.open["math"]):
+            if name in _VOID or (attrs.endswith("/") and (opened.get("svg") or opened.get("math"))):
+                if attrs:  # (self-closing, in SVG or MathML)
+                    self._attributes_of(m, attrs, "")
+                continue
+            if name in _SPECIAL and self._special(name, m):  # rarer names, their own rules
+                continue
+            before = ""
+            if len(stack) >= MAX_DEPTH:
+                # As deep as it goes: the element becomes its would-be parent's next sibling.
+                top = stack.pop()
+                opened[top] -= 1
+                dropped[top] = dropped.get(top, 0) + 1  # its own end tag, later, is dropped
+                self.formatting -= top in _FORMATTING
+                before = f"</{top}>"
+            stack.append(name)
+            opened[name] = opened.get(name, 0) + 1
+            if before or len(attrs) > 24 or self.attributes >= MAX_PAGE_ATTRIBUTES:
+                self._attributes_of(m, attrs, before)
+            elif attrs:
+                self.attributes += 1  # at most 12: unseen, they cannot add up to much
+            if name in _RAW and not (opened.get("svg") or opened.get("math")):
                 close = _raw_end(name).search(text, pos)
                 if close is None:
-                    break
+                    break  # the rest of the page is its text
                 pos = close.start()
         if not self.cut:
             return None
         self.out.append(text[self.copied:])
         return "".join(self.out)
 
-    def _start(self, name: str, tag: re.Match[str]) -> None:
-        attrs = tag[3]
-        void = name in _VOID or bool((self.open["svg"] or self.open["math"])
-                                     and attrs.rstrip().endswith("/"))
-        before = ""
-        if not void:
-            self._close_implied(name)
-            formatting = name in _FORMATTING
-            if formatting and self.formatting >= MAX_FORMATTING:
-                self.dropped[name] += 1
-                self._replace(tag, "")
-                return
-            if len(self.stack) >= MAX_DEPTH:
-                # As deep as it goes: the element becomes its would-be parent's next sibling.
-                top = self._pop()
-                self.dropped[top] += 1  # its own end tag, later, is dropped
-                self.formatting -= top in _FORMATTING
-                before = f"</{top}>"
-            self.stack.append(name)
-            self.open[name] += 1
-            self.formatting += formatting
-        written = self._attributes_of(tag, attrs)
+    def _special(self, name: str, m: re.Match[str]) -> bool:
+        """Implied end tags, formatting elements, <plaintext>: True when the start tag is
+        dropped."""
+        self._close_implied(name)
+        if name in _FORMATTING:
+            if self.formatting >= MAX_FORMATTING:
+                self.dropped[name] = self.dropped.get(name, 0) + 1
+                self._replace(m, "")
+                return True
+            self.formatting += 1
+        if name == "plaintext":
+            self._rewrite(m.start(), "<p>")  # the rest of the page is text to the parser:
+            self.copied = m.end()  # a paragraph holds it, as bounded as the rest
+        return False
+
+    def _attributes_of(self, m: re.Match[str], attrs: str, before: str) -> None:
+        """Write the tag (after `before`) with the attribute caps applied, if that changes it."""
+        written = None
+        if attrs and not attrs.isspace():
+            slash = "/" if attrs.rstrip().endswith("/") else ""
+            if self.attributes >= MAX_PAGE_ATTRIBUTES:
+                written = f"<{m[3]}{slash}>"
+            elif len(attrs) <= 24:
+                self.attributes += 1  # at most 12: unseen, they cannot add up to much
+            else:
+                most = _most_attributes(attrs)
+                self.attributes += most
+                if len(attrs) >= 2 * MAX_ATTRIBUTES and most > MAX_ATTRIBUTES:
+                    kept = self._attributes(attrs)
+                    if kept is not None:
+                        written = f"<{m[3]}{kept}>"
         if before or written is not None:
-            self._replace(tag, before + (tag.group() if written is None else written))
-
-    def _attributes_of(self, tag: re.Match[str], attrs: str) -> str | None:
-        """The tag rewritten to the attribute caps, or None when it is within them."""
-        if not attrs or attrs.isspace():
-            return None
-        if self.attributes >= MAX_PAGE_ATTRIBUTES:
-            return f"<{tag[2]}{'/' if attrs.rstrip().endswith('/') else ''}>"
-        most = _most_attributes(attrs)
-        self.attributes += most
-        if len(attrs) >= 2 * MAX_ATTRIBUTES and most > MAX_ATTRIBUTES:
-            kept = self._attributes(attrs)
-            if kept is not None:
-                return f"<{tag[2]}{kept}>"
-        return None
-
-    def _end(self, name: str, tag: re.Match[str]) -> None:
-        if self.dropped[name]:
-            self.dropped[name] -= 1
-            self._replace(tag, "")
-            return
-        if name in _FORMATTING and self.formatting:
-            self.formatting -= 1  # the parser's list of them forgets it only at its end tag
-        if self.open[name]:
-            self._pop_to(name)
+            self._replace(m, before + (m.group() if written is None else written))
 
     def _close_implied(self, name: str) -> None:
         if name in _HEADINGS and self.stack and self.stack[-1] in _HEADINGS:
             self._pop()
-        if name in _CLOSES_P and self.open["p"]:
+        if name in _CLOSES_P and self.open.get("p"):
             self._close_near(("p",))
         closes = _CLOSES.get(name)
-        if closes and any(self.open[c] for c in closes):
+        if closes and any(self.open.get(c) for c in closes):
             self._close_near(closes)
 
     def _close_near(self, names: tuple[str, ...]) -> None:
@@ -245,11 +256,6 @@ class _Scan:
                     self._pop()
                 return
             if node in _STOP:
-                return
-
-    def _pop_to(self, name: str) -> None:
-        while self.stack:
-            if self._pop() == name:
                 return
 
     def _pop(self) -> str:
