@@ -20,15 +20,18 @@ markup, in the page's own text, with a model of the parser's stack:
   keep their element and lose their attributes. 10 MB of tags with 64 attributes each is 3 million
   attributes, 1-2.5 s inside lexbor alone. With both caps lexbor's duplicate check costs at
   most 250,000 x 256 comparisons.
-- MAX_ELEMENTS (50,000) start tags per page: past it the rest of the page's tags are removed and
-  its text kept (tags of <script> too). The most on 541 real pages is 9,888 (Wikipedia).
-- MAX_FORMATTING (64) formatting elements (<b>, <font>...) left open: the parser re-creates every
-  open one inside each new paragraph ("reconstruct the active formatting elements"), so 500 open
-  <b>s would cost 500 elements per paragraph. Later ones are dropped, their text kept.
+- MAX_ELEMENTS (30,000) elements per page, counting those the parser re-creates (below): past
+  it the rest of the page's tags are removed and its text kept (tags of <script> too). The most
+  on 541 real pages is 9,888 (Wikipedia); at 50,000 the worst shapes took 2 s to parse.
+- MAX_FORMATTING (8) formatting elements (<b>, <font>...) left open: the parser re-creates every
+  open one inside each new paragraph ("reconstruct the active formatting elements"), so 1,000
+  open <b>s would cost 1,000 elements per paragraph. Later ones are dropped, their text kept.
+  Counted as the parser keeps its list: an end tag or a new <a> ends one, and of alike ones
+  (same tag and attributes) three at most count, as the spec keeps three ("Noah's Ark").
 
 Elements with at most 8 quoted attributes around plain text (`<a href="x">y</a>`), and void
 ones, are skipped inside the regex engine when the page has no more "<" than MAX_ELEMENTS: they
-leave the stack as it was; their attributes (at most 8 x 50,000) go uncounted. The scan costs
+leave the stack as it was; their attributes (at most 8 x 30,000) go uncounted. The scan costs
 ~12 ms per MB of real pages (~3.5 ms for the average 300 KB page of shared/realdata).
 
 The model errs toward counting deeper than the parser does (it closes an element implicitly
@@ -50,8 +53,8 @@ __all__ = ["MAX_ATTRIBUTES", "MAX_DEPTH", "MAX_ELEMENTS", "MAX_FORMATTING", "MAX
 
 MAX_DEPTH = 512
 MAX_ATTRIBUTES = 256
-MAX_ELEMENTS = 50_000
-MAX_FORMATTING = 64
+MAX_ELEMENTS = 30_000
+MAX_FORMATTING = 8
 MAX_PAGE_ATTRIBUTES = 250_000
 _LOOK = 12  # how far down the stack an implied end tag is looked for (linear, and errs deep)
 
@@ -144,7 +147,9 @@ class _Scan:
         self.stack: list[str] = []
         self.open: dict[str, int] = {}  # name -> how many on the stack
         self.dropped: dict[str, int] = {}  # name -> start tags dropped, end tags to drop
-        self.formatting = 0
+        self.formatting = 0  # entries of the parser's list of active formatting elements
+        self.active: dict[str, list[str]] = {}  # name -> its entries (tag and attributes)
+        self.same: dict[str, int] = {}  # entry -> how many (the list keeps 3 of each)
         self.attributes = 0  # at least the attributes seen (_most_attributes of each tag)
         self.out: list[str] = []
         self.copied = 0  # text[:copied] is in out (when rewriting)
@@ -160,7 +165,7 @@ class _Scan:
         token = _TOKEN.match if skip is not None else _TOKEN.search
         pos = elements = 0
         while True:
-            if skip is not None:
+            if skip is not None and not self.formatting:  # else text re-creates them: count
                 pos = skip(text, pos).end()  # type: ignore[union-attr]  # it matches "" too
             m = token(text, pos)
             if m is None:
@@ -176,13 +181,15 @@ class _Scan:
             pos = m.end()
             name = raw_name.lower()
             attrs = m[4]
+            if self.formatting:
+                elements += self._reconstruct()
             if m[2]:  # an end tag
                 if dropped and dropped.get(name):
                     dropped[name] -= 1
                     self._replace(m, "")
                     continue
                 if self.formatting and name in _FORMATTING:
-                    self.formatting -= 1  # the parser's list of them forgets it only here
+                    self._forget(name)  # the parser's list forgets one only here
                 if opened.get(name):
                     while stack:
                         top = stack.pop()
@@ -207,10 +214,13 @@ class _Scan:
                 top = stack.pop()
                 opened[top] -= 1
                 dropped[top] = dropped.get(top, 0) + 1  # its own end tag, later, is dropped
-                self.formatting -= top in _FORMATTING
+                if top in _FORMATTING:
+                    self._forget(top)
                 before = f"</{top}>"
             stack.append(name)
             opened[name] = opened.get(name, 0) + 1
+            if self.formatting:  # re-created inside it, by its text
+                elements += self._reconstruct()
             if before or len(attrs) > 24 or self.attributes >= MAX_PAGE_ATTRIBUTES:
                 self._attributes_of(m, attrs, before)
             elif attrs:
@@ -230,15 +240,44 @@ class _Scan:
         dropped."""
         self._close_implied(name)
         if name in _FORMATTING:
-            if self.formatting >= MAX_FORMATTING:
+            if name in ("a", "nobr") and self.active.get(name):
+                self._forget(name)  # a new <a> ends the last one (the adoption agency)
+            entry = name + m[4]
+            seen = self.same.get(entry, 0)
+            if seen < 3 and self.formatting >= MAX_FORMATTING:
                 self.dropped[name] = self.dropped.get(name, 0) + 1
                 self._replace(m, "")
                 return True
-            self.formatting += 1
+            self.same[entry] = seen + 1
+            self.formatting += seen < 3  # "Noah's Ark": a fourth alike replaces the first
+            self.active.setdefault(name, []).append(entry)
         if name == "plaintext":
             self._rewrite(m.start(), "<p>")  # the rest of the page is text to the parser:
             self.copied = m.end()  # a paragraph holds it, as bounded as the rest
         return False
+
+    def _reconstruct(self) -> int:
+        """What the parser does before text or a tag when formatting elements of its list are
+        no longer open (a paragraph ended around them): it opens them again. Counted as if
+        there was text before every tag; the number of elements opened."""
+        added = 0
+        for name, entries in self.active.items():
+            missing = len(entries) - self.open.get(name, 0)
+            for _ in range(missing):
+                self.stack.append(name)
+            if missing > 0:
+                self.open[name] = len(entries)
+                added += missing
+        return added
+
+    def _forget(self, name: str) -> None:
+        """The last active formatting element `name` leaves the list."""
+        entries = self.active.get(name)
+        if not entries:
+            return
+        entry = entries.pop()
+        self.same[entry] -= 1
+        self.formatting -= self.same[entry] < 3
 
     def _attributes_of(self, m: re.Match[str], attrs: str, before: str) -> None:
         """Write the tag (after `before`) with the attribute caps applied, if that changes it."""
