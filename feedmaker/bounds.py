@@ -158,16 +158,18 @@ class _Scan:
     def run(self) -> str | None:
         text = self.text
         stack, opened, dropped = self.stack, self.open, self.dropped
-        # With no more "<" than MAX_ELEMENTS the element cap cannot be reached, and elements
-        # that open and close around plain text (and void ones) are skipped inside the regex
-        # engine: they leave the stack as it was, here and in the parser.
+        # With no more "<" than MAX_ELEMENTS, elements that open and close around plain text
+        # (and void ones) are skipped inside the regex engine: they leave the stack as it was,
+        # here and in the parser, and cannot pass the element cap on their own. Not while
+        # formatting elements are open: their text makes the parser re-create them.
         skip = _SKIP.match if text.count("<") <= MAX_ELEMENTS else None
-        token = _TOKEN.match if skip is not None else _TOKEN.search
         pos = elements = 0
         while True:
-            if skip is not None and not self.formatting:  # else text re-creates them: count
+            if skip is not None and not self.formatting:
                 pos = skip(text, pos).end()  # type: ignore[union-attr]  # it matches "" too
-            m = token(text, pos)
+                m = _TOKEN.match(text, pos)
+            else:
+                m = _TOKEN.search(text, pos)
             if m is None:
                 break
             raw_name = m[3]
@@ -262,7 +264,8 @@ class _Scan:
         there was text before every tag; the number of elements opened."""
         added = 0
         for name, entries in self.active.items():
-            missing = len(entries) - self.open.get(name, 0)
+            # (the list holds at most 3 alike, and `formatting` of all, so no more than that)
+            missing = min(len(entries), self.formatting) - self.open.get(name, 0)
             for _ in range(missing):
                 self.stack.append(name)
             if missing > 0:

@@ -99,9 +99,12 @@ def test_open_formatting_elements_are_not_recreated_in_every_paragraph() -> None
 
 
 def test_deep_nesting_hidden_from_a_naive_scan_is_bounded() -> None:
-    """An <svg><title> is not RCDATA (it holds markup), and </script> ends a script at once."""
+    """An <svg><title> is not RCDATA (it holds markup), </script> ends a script at once, and
+    text after an open <b> is read as text."""
     deep = "<div>" * 5_000 + "bottom"
-    for page in (_page("<svg><title>" + deep), _page("<script>var s = '</script>" + deep)):
+    pages = (_page("<svg><title>" + deep), _page("<script>var s = '</script>" + deep),
+             _page("<b>bold, and never closed. " + deep))
+    for page in pages:
         bounded = bound_markup(page)
         assert isinstance(bounded, str) and _depth(bounded) <= MAX_DEPTH + 4
         assert "bottom" in LexborHTMLParser(bounded).body.text()
