@@ -40,7 +40,10 @@ is a bound there, give or take what the parser adds on its own (<tbody> in each 
 formatting elements it re-creates: at most MAX_FORMATTING). Text inside comments, <script>,
 <style>, <title> and <textarea> is skipped the way the parser skips it, ending at the earliest
 point the parser could end it. A page within every bound is returned as it came, the same
-object: honest pages are not rewritten.
+object: honest pages are not rewritten. Most are not even scanned: a page of at most QUICK_TAGS
+tags, none longer than QUICK_TAG_CHARS (both counted in C), cannot make lexbor slow whatever its
+nesting, and the scan would have cost honest pages as much again as the rest of their parse
+(real pages 0.56x as fast with it on every page, 0.97x with this gate).
 """
 
 from __future__ import annotations
@@ -110,11 +113,28 @@ _ANY_TAG = re.compile(r"<[A-Za-z/!?][^>]*+>")
 def bound_markup(html: str | bytes) -> str | bytes:
     """`html` with its nesting, attributes and elements within the bounds above (bytes are read
     as UTF-8, as the parser reads them). The same object when it is within them already."""
+    if _surely_within(html):
+        return html
     text = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
-    if len(text) < 2 * MAX_ATTRIBUTES and text.count("<") <= MAX_FORMATTING:
-        return html  # too little markup to break any bound
     bounded = _Scan(text).run()
     return html if bounded is None else bounded
+
+
+# Below these, whatever the nesting, lexbor and the walks after it stay fast (measured: 6,000
+# nested <div>s parse in 0.07 s, 1,000 distinct open <b>s before 5,000 paragraphs in 0.01 s, one
+# tag of 10,000 attributes in 0.16 s), so the scan (~12 ms per MB) is skipped: 98 % of the real
+# pages of shared/realdata have fewer tags (median 1,927), and their long "tags" are scripts.
+QUICK_TAGS = 6_000
+QUICK_TAG_CHARS = 30_000
+_LONG_TAG = re.compile(rf"<[A-Za-z][^<>]{{{QUICK_TAG_CHARS}}}")  # linear: a run ends at the next "<"
+_LONG_TAG_BYTES = re.compile(_LONG_TAG.pattern.encode())
+
+
+def _surely_within(html: str | bytes) -> bool:
+    """Too few tags, and none long enough, for any bound to matter; counted in C."""
+    if isinstance(html, bytes):
+        return html.count(b"<") <= QUICK_TAGS and _LONG_TAG_BYTES.search(html) is None
+    return html.count("<") <= QUICK_TAGS and _LONG_TAG.search(html) is None
 
 
 def _most_attributes(attrs: str) -> int:

@@ -13,7 +13,14 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from shared_data import SHARED, require
 
 from feedmaker import jsonld
-from feedmaker.bounds import MAX_ATTRIBUTES, MAX_DEPTH, MAX_ELEMENTS, bound_markup
+from feedmaker.bounds import (
+    MAX_ATTRIBUTES,
+    MAX_DEPTH,
+    MAX_ELEMENTS,
+    QUICK_TAG_CHARS,
+    QUICK_TAGS,
+    bound_markup,
+)
 from feedmaker.config import LinkRules, load_config
 from feedmaker.links import parse_listing
 from feedmaker.parse import parse_article
@@ -90,18 +97,18 @@ def test_elements_past_the_cap_lose_their_tags_not_their_text() -> None:
 
 
 def test_open_formatting_elements_are_not_recreated_in_every_paragraph() -> None:
-    """1,000 unclosed <b>s with distinct attributes would be re-created inside each of 200
-    paragraphs (200,000 elements)."""
-    page = _page("".join(f'<b class="c{i}">' for i in range(1_000)) + "</p>" + "<p>x</p>" * 200)
+    """1,000 unclosed <b>s with distinct attributes would be re-created inside each of 6,000
+    paragraphs (6 million elements)."""
+    page = _page("".join(f'<b class="c{i}">' for i in range(1_000)) + "</p>" + "<p>x</p>" * 6_000)
     tree = LexborHTMLParser(bound_markup(page))
-    assert len(tree.css("b")) < 100 * 200
-    assert len(tree.css("p")) > 200
+    assert len(tree.css("b")) < 100 * 6_000
+    assert len(tree.css("p")) > 6_000
 
 
 def test_deep_nesting_hidden_from_a_naive_scan_is_bounded() -> None:
     """An <svg><title> is not RCDATA (it holds markup), </script> ends a script at once, and
     text after an open <b> is read as text."""
-    deep = "<div>" * 5_000 + "bottom"
+    deep = "<div>" * (QUICK_TAGS + 1_000) + "bottom"
     pages = (_page("<svg><title>" + deep), _page("<script>var s = '</script>" + deep),
              _page("<b>bold, and never closed. " + deep))
     for page in pages:
@@ -153,3 +160,18 @@ def test_every_real_page_comes_back_as_it_was() -> None:
     for path in pages:
         data = gzip.decompress(path.read_bytes())
         assert bound_markup(data) is data, path.name
+
+
+def test_a_page_with_few_short_tags_is_not_scanned_and_one_with_more_is() -> None:
+    """Below QUICK_TAGS tags, none longer than QUICK_TAG_CHARS, lexbor stays fast whatever the
+    nesting, and the scan is skipped (the same object comes back, even nested past MAX_DEPTH);
+    one tag more, or one long tag, and the page is bounded."""
+    def nested(tags: int) -> str:
+        return "<html><body>" + "<div>" * (tags - 2) + "x"
+
+    quick = nested(QUICK_TAGS)
+    assert bound_markup(quick) is quick and bound_markup(quick.encode()) == quick.encode()
+    assert _depth(str(bound_markup(nested(QUICK_TAGS + 1)))) <= MAX_DEPTH + 4
+    long_tag = "<html><body><p " + " a" * QUICK_TAG_CHARS + ">x" + "<div>" * 600
+    assert bound_markup(long_tag) is not long_tag
+    assert _depth(str(bound_markup(long_tag))) <= MAX_DEPTH + 4
