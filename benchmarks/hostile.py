@@ -30,6 +30,7 @@ from .workload import SiteProcess, write_config
 
 ROOT = Path(__file__).resolve().parents[1]
 LONG_LINK = '<a href="http://' + "a" * 16_000 + '?">x</a>'
+WIDE_TAG = "<p " + " ".join(f"a{i}" for i in range(64)) + ">x</p>"
 
 
 def hostile_pages() -> dict[str, str]:
@@ -48,12 +49,18 @@ def hostile_pages() -> dict[str, str]:
         "100,000 attributes": page("<p " + " ".join(f"a{i}=1" for i in range(100_000)) + ">x</p>"),
         "JSON-LD nested 100,000 deep": page("", '<script type="application/ld+json">'
                                             + '{"a":' * 100_000 + "1" + "}" * 100_000 + "</script>"),
+        # The shapes bounds.py caps beyond depth: elements, attributes a page, formatting.
+        "1.2 million <p>x</p>": page("<p>x</p>" * 1_200_000),
+        "10 MB of 64-attribute tags": page(WIDE_TAG * (10_000_000 // len(WIDE_TAG))),
+        "1,000 open <b>, then 100,000 <p>": page("".join(f'<b class="c{i}">' for i in range(1_000))
+                                                 + "</p>" + "<p>x</p>" * 100_000),
     }
 
 
 def parse_floor() -> dict[str, Any]:
     """Each hostile page through the ParserPool as a build uses it: seconds until it is parsed
-    or cut off, and which."""
+    or cut off, and which. Before bounds.py the deep ones were cut off by the 2 s budget (lexbor
+    alone took 68 s on the nested lists)."""
     from feedmaker.config import load_config
     from feedmaker.workers import ParserPool
 

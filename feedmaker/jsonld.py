@@ -1,6 +1,7 @@
 """JSON-LD on a page: its blocks read leniently, the article object chosen, `@id` references resolved.
 
-Everything here is pure and never raises on odd data: a block that does not parse is skipped.
+Everything here is pure and never raises on odd data: a block that does not parse, or nests
+more than MAX_NESTING deep, is skipped.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ _WRAPPERS = {"webpage", "itempage", "medicalwebpage"}
 # XHTML pages wrap scripts in CDATA, often behind JS comments: "//<![CDATA[ ... //]]>".
 _CDATA = re.compile(r"^\s*(?://\s*|/\*\s*)?<!\[CDATA\[|(?://\s*|/\*\s*)?\]\]>\s*(?:\*/)?\s*$")
 _MAX_DEPTH = 6
+# Blocks nested deeper are skipped whole: schema.org data is a handful of levels deep, and the
+# recursive readers below must stay far from the interpreter's recursion limit.
+MAX_NESTING = 64
 
 
 def blocks(texts: list[str]) -> list[Any]:
@@ -34,10 +38,27 @@ def blocks(texts: list[str]) -> list[Any]:
         if not text:
             continue
         try:
-            out.append(json.loads(text, strict=False))
-        except ValueError:
+            data = json.loads(text, strict=False)
+        except (ValueError, RecursionError):  # the C decoder gives up ~1,000 levels down
             continue
+        if _nested_within(data, MAX_NESTING):
+            out.append(data)
     return out
+
+
+def _nested_within(data: Any, limit: int) -> bool:
+    """Whether `data` nests at most `limit` objects and lists deep (iterative: the readers of
+    a block, `first` among them, recurse, and the interpreter's stack ends at ~1,000)."""
+    todo: list[tuple[Any, int]] = [(data, 0)]
+    while todo:
+        value, depth = todo.pop()
+        if depth > limit:
+            return False
+        if isinstance(value, dict):
+            todo.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            todo.extend((v, depth + 1) for v in value)
+    return True
 
 
 def walk(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:

@@ -7,6 +7,7 @@ import re
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .autolinks import FURNITURE_PATH, Decision, anchors, decide, outside_furniture, pick_links
+from .bounds import bound_markup
 from .config import LinkRules
 from .listing import AUTO, DEFAULT_SELECTOR, FALLBACK, RULES, Link, Listing
 from .sanitize import clean_text
@@ -27,7 +28,7 @@ def parse_listing(html: str | bytes, page_url: str, section_url: str, rules: Lin
                   site_host: str) -> Listing:
     """Article links by the site's rules, or by the automatic picker (inside `selector`) when
     there is no include rule."""
-    tree = LexborHTMLParser(html)
+    tree = LexborHTMLParser(bound_markup(html))  # bounds.py: the parser is quadratic in depth
     base = _base_href(tree, page_url)
     next_url = _next_page(tree, base, site_host, page_url)
     if rules.include is None:
@@ -47,7 +48,7 @@ def explain_listing(html: str | bytes, page_url: str, section_url: str, rules: L
     """Why the automatic picker takes or leaves each link of a section page, in page order
     (for `feedmaker check`): what `parse_listing` does without an include rule, or as the
     fallback when the rules match nothing."""
-    tree = LexborHTMLParser(html)
+    tree = LexborHTMLParser(bound_markup(html))  # bounds.py: the parser is quadratic in depth
     base = _base_href(tree, page_url)
     selector = rules.selector if rules.include is None else DEFAULT_SELECTOR
     decisions = decide(tree, base, section_url, site_host, selector)

@@ -18,6 +18,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from . import bylines, headlines, tags, titles
 from . import metadata as md
+from .bounds import bound_markup
 from .config import Rule, SiteConfig
 from .dates import Reading, read_date
 from .errors import ParseError
@@ -87,6 +88,7 @@ class Parsed:
 def parse_article(html: str | bytes, url: str, site: SiteConfig) -> Parsed:
     """Parse one article page (bytes are read as UTF-8). Raises ParseError when no title can be
     found at all."""
+    html = bound_markup(html)  # bounds.py: the parser and the walks below are quadratic in depth
     tree = LexborHTMLParser(html)
     meta = md.PageMeta.of(tree, url, html)  # before `remove` rules, which usually drop <script> (JSON-LD)
     page_url = _canonical(tree, meta, url, site)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
+from ..bounds import bound_markup
 from ..config import LinkRules
 from ..links import AUTO, RULES, Listing, explain_listing, parse_listing
 from ..sanitize import clean_text
@@ -32,6 +33,7 @@ class Survey:
 
 def survey(html: str | bytes, page_url: str, section_url: str, rules: LinkRules,
            host: str) -> Survey:
+    html = bound_markup(html)  # once here: bounding a bounded page returns it as it is
     listing = parse_listing(html, page_url, section_url, rules, host)
     decisions = explain_listing(html, page_url, section_url, rules, host)
     links = listing.links or listing.fallback
