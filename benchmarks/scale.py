@@ -175,7 +175,7 @@ def workers_run(work: Path, sites: int, port: int, workers: int, concurrency: in
         _queue_all(url, config)
         cpu0, server0, t0 = _children_cpu(), _server_cpu(), time.perf_counter()
         procs = [subprocess.Popen([sys.executable, "-m", "feedmaker", "-c", str(config), "worker",
-                                   "--once", "--concurrency", str(concurrency)], stdout=subprocess.DEVNULL,
+                                   "--once", "--no-schedule", "--concurrency", str(concurrency)], stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL) for _ in range(workers)]
         # Until every site is polled (the workers then still publish the index and exit).
         deadline = time.monotonic() + 1800
