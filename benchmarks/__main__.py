@@ -143,9 +143,10 @@ def _scale_rows(s: dict[str, Any], row: Any) -> None:
         parts = []
         for n, r in t.items():
             parts.append(f"{n}: {r['sites'] / r['wall']:.1f}/s ({r['sites'] / r['wall'] / base:.2f}×,"
-                         f" {(r['cpu'] + r['server_cpu']) / r['wall']:.1f} cores)")
+                         f" cores: ours {(r['cpu'] + r['server_cpu']) / r['wall']:.1f},"
+                         f" machine {r['machine_busy'] / r['wall']:.1f})")
         row(f"PostgreSQL: sites polled per second, {t[1]['sites']} sites at 50 ms, {conc} polls at once"
-            " per worker, by workers", "; ".join(parts),
+            " per worker, by workers (cores busy: workers + PostgreSQL / whole machine)", "; ".join(parts),
             "≥ 1.8× at 2, ≥ 2.5× at 4 (2 cores: see docs/scale.md)")
     r = s["rps"]
     row(f"serve --state: requests/s, a {r['entries']}-entry feed / its 304, 200 clients",

@@ -151,6 +151,14 @@ def _server_cpu() -> float:
     return total
 
 
+def _machine_busy() -> float:
+    """CPU seconds the whole machine spent busy (every process, ours or not), from /proc/stat:
+    on a shared machine, what was left for the run is the cores less the others' share."""
+    with open("/proc/stat") as fh:
+        fields = [int(v) for v in fh.readline().split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def _children_cpu() -> float:
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
@@ -173,20 +181,22 @@ def workers_run(work: Path, sites: int, port: int, workers: int, concurrency: in
         config = folder / "feedmaker.toml"
         config.write_text(config_text(sites, port, url))
         _queue_all(url, config)
-        cpu0, server0, t0 = _children_cpu(), _server_cpu(), time.perf_counter()
+        cpu0, server0, busy0, t0 = _children_cpu(), _server_cpu(), _machine_busy(), time.perf_counter()
         procs = [subprocess.Popen([sys.executable, "-m", "feedmaker", "-c", str(config), "worker",
-                                   "--once", "--no-schedule", "--concurrency", str(concurrency)], stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL) for _ in range(workers)]
+                                   "--once", "--no-schedule", "--concurrency", str(concurrency)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                 for _ in range(workers)]
         # Until every site is polled (the workers then still publish the index and exit).
         deadline = time.monotonic() + 1800
         while _stored(url)[0] < sites and time.monotonic() < deadline:
             time.sleep(0.05)
-        wall = time.perf_counter() - t0
+        wall, busy = time.perf_counter() - t0, _machine_busy() - busy0
         for p in procs:
             p.wait(1800)
         cpu, server = _children_cpu() - cpu0, _server_cpu() - server0
         polled, articles = _stored(url)
-    return {"wall": wall, "cpu": cpu, "server_cpu": server, "sites": polled, "articles": articles}
+    return {"wall": wall, "cpu": cpu, "server_cpu": server, "sites": polled, "articles": articles,
+            "machine_busy": busy}
 
 
 def sqlite_run(work: Path, sites: int, port: int) -> dict[str, float]:
