@@ -99,8 +99,8 @@ async def _index_job(context: procrastinate.JobContext) -> None:
 LOCK_FREED = """
 CREATE OR REPLACE FUNCTION feedmaker_lock_freed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM pg_notify('procrastinate_queue_v1#' || OLD.queue_name,
-                      '{"type": "job_inserted", "job_id": 0}');
+    PERFORM pg_notify('procrastinate_queue_v1#' || OLD.queue_name, json_build_object(
+        'type', 'job_inserted', 'job_id', OLD.id, 'freed', OLD.lock)::text);
     RETURN NULL;
 END $$;
 CREATE TRIGGER feedmaker_lock_freed AFTER DELETE OR UPDATE OF status ON procrastinate_jobs
