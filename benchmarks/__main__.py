@@ -142,9 +142,10 @@ def _scale_rows(s: dict[str, Any], row: Any) -> None:
         base = t[1]["sites"] / t[1]["wall"]
         parts = []
         for n, r in t.items():
+            ours = (r['cpu'] + r['server_cpu']) / r['wall']
             parts.append(f"{n}: {r['sites'] / r['wall']:.1f}/s ({r['sites'] / r['wall'] / base:.2f}×,"
-                         f" cores: ours {(r['cpu'] + r['server_cpu']) / r['wall']:.1f},"
-                         f" machine {r['machine_busy'] / r['wall']:.1f})")
+                         f" cores: ours {ours:.1f}, machine {r['machine_busy'] / r['wall']:.1f};"
+                         f" {r['sites'] / r['wall'] / ours:.0f}/s per core of ours)")
         row(f"PostgreSQL: sites polled per second, {t[1]['sites']} sites at 50 ms, {conc} polls at once"
             " per worker, by workers (cores busy: workers + PostgreSQL / whole machine)", "; ".join(parts),
             "≥ 1.8× at 2, ≥ 2.5× at 4 (2 cores: see docs/scale.md)")
