@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .errors import StoreError
 from .publish import Files
 from .store import Store
 from .store_pg import PgStore, StoreFiles
@@ -24,6 +25,12 @@ def publish_in_store(store: Store, work: Callable[[Store, Files], int]) -> int:
     snapshot = store.lend_snapshot()
     try:
         snapshot.db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+    except StoreError:  # a kept connection the server closed (a restart): so is every kept one
+        snapshot.close()
+        store.drop_spares()
+        snapshot = store.lend_snapshot()
+        snapshot.db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+    try:
         written = work(snapshot, StoreFiles(snapshot))
         snapshot.db.execute("COMMIT")
     except BaseException:

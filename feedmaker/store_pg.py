@@ -165,11 +165,15 @@ class PgStore(Store):
         raise NotImplementedError
 
     def close(self) -> None:
+        self.drop_spares()
+        self.db.close()
+
+    def drop_spares(self) -> None:
+        """Close the publishing connections kept idle."""
         with self._spares_lock:
             spares, self._spares = self._spares, []
         for spare in spares:
             spare.close()
-        self.db.close()
 
     # --- connections for publishing ---------------------------------------------------------
     def lend_snapshot(self) -> PgStore:
