@@ -33,9 +33,9 @@ SITES_PER_HOST = 5
 
 
 # -- the sites ------------------------------------------------------------------------------
-def _listing(site: int) -> bytes:
+def _listing(site: int, articles: int = ARTICLES) -> bytes:
     links = "".join(f'<li><a href="/s{site}/a{j}">Story {j} of site {site}</a></li>'
-                    for j in range(ARTICLES))
+                    for j in range(articles))
     return f"<!doctype html><html lang=en><title>Site {site}</title><ul>{links}</ul></html>".encode()
 
 
@@ -43,11 +43,12 @@ def _article(site: int, j: int) -> bytes:
     body = " ".join(f"Paragraph {k} of story {j} on site {site} says something new." for k in range(12))
     return (f'<!doctype html><html lang=en><head><title>Story {j}</title><script type="application/ld+json">'
             f'{{"@type":"NewsArticle","headline":"Story {j} of site {site}","datePublished":'
-            f'"2024-05-{1 + j:02d}T10:00:00Z","keywords":["Topic {j % 3}"]}}</script></head><body>'
+            f'"2024-05-{1 + j % 28:02d}T{10 + j // 28 % 12}:00:00Z","keywords":["Topic {j % 3}"]}}'
+            f'</script></head><body>'
             f'<h1>Story {j} of site {site}</h1><div class=body><p>{body}</p></div></body></html>').encode()
 
 
-async def _serve_sites(hosts: int, port: int, latency: float) -> None:
+async def _serve_sites(hosts: int, port: int, latency: float, articles: int) -> None:
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while True:
@@ -59,7 +60,7 @@ async def _serve_sites(hosts: int, port: int, latency: float) -> None:
                 if len(parts) == 2 and parts[0].startswith("s") and parts[0][1:].isdigit():
                     site = int(parts[0][1:])
                     if parts[1] == "news":
-                        body, status = _listing(site), 200
+                        body, status = _listing(site, articles), 200
                     elif parts[1].startswith("a") and parts[1][1:].isdigit():
                         body, status = _article(site, int(parts[1][1:])), 200
                 writer.write(b"HTTP/1.1 %d X\r\nContent-Type: text/html; charset=utf-8\r\n"
@@ -77,10 +78,11 @@ async def _serve_sites(hosts: int, port: int, latency: float) -> None:
 
 
 @contextmanager
-def sites_process(hosts: int, latency: float) -> Iterator[int]:
+def sites_process(hosts: int, latency: float, articles: int = ARTICLES) -> Iterator[int]:
+    """The sites (see the module's docstring), each listing `articles` stories; yields the port."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "benchmarks.scale", "sites", str(hosts), str(port),
-                             str(latency)], stdout=subprocess.PIPE)
+                             str(latency), str(articles)], stdout=subprocess.PIPE)
     try:
         assert proc.stdout is not None and proc.stdout.readline().strip() == b"ready"
         yield port
@@ -149,6 +151,14 @@ def _server_cpu() -> float:
     return total
 
 
+def _machine_busy() -> float:
+    """CPU seconds the whole machine spent busy (every process, ours or not), from /proc/stat:
+    on a shared machine, what was left for the run is the cores less the others' share."""
+    with open("/proc/stat") as fh:
+        fields = [int(v) for v in fh.readline().split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def _children_cpu() -> float:
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
@@ -171,20 +181,22 @@ def workers_run(work: Path, sites: int, port: int, workers: int, concurrency: in
         config = folder / "feedmaker.toml"
         config.write_text(config_text(sites, port, url))
         _queue_all(url, config)
-        cpu0, server0, t0 = _children_cpu(), _server_cpu(), time.perf_counter()
+        cpu0, server0, busy0, t0 = _children_cpu(), _server_cpu(), _machine_busy(), time.perf_counter()
         procs = [subprocess.Popen([sys.executable, "-m", "feedmaker", "-c", str(config), "worker",
-                                   "--once", "--concurrency", str(concurrency)], stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL) for _ in range(workers)]
+                                   "--once", "--no-schedule", "--concurrency", str(concurrency)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                 for _ in range(workers)]
         # Until every site is polled (the workers then still publish the index and exit).
         deadline = time.monotonic() + 1800
         while _stored(url)[0] < sites and time.monotonic() < deadline:
             time.sleep(0.05)
-        wall = time.perf_counter() - t0
+        wall, busy = time.perf_counter() - t0, _machine_busy() - busy0
         for p in procs:
             p.wait(1800)
         cpu, server = _children_cpu() - cpu0, _server_cpu() - server0
         polled, articles = _stored(url)
-    return {"wall": wall, "cpu": cpu, "server_cpu": server, "sites": polled, "articles": articles}
+    return {"wall": wall, "cpu": cpu, "server_cpu": server, "sites": polled, "articles": articles,
+            "machine_busy": busy}
 
 
 def sqlite_run(work: Path, sites: int, port: int) -> dict[str, float]:
@@ -220,20 +232,19 @@ def cpu_per_article(work: Path, sites: int, rounds: int) -> dict[str, Any]:
     return out
 
 
-def serve_rps(work: Path, clients: int = 200, seconds: float = 5.0) -> dict[str, Any]:
-    """`feedmaker serve --state` over a 50-entry feed: requests/s, and of its 304."""
-    from sample_site.server import SampleSite
-
+def serve_rps(work: Path, clients: int = 200, seconds: float = 5.0,
+              articles: int = 60) -> dict[str, Any]:
+    """`feedmaker serve --state` over a feed of 50 entries (max_items): one site of the workload
+    listing `articles` stories, polled by one worker into the store; requests/s of the feed, and
+    of its 304."""
     folder = work / "serve-store"
     folder.mkdir(parents=True, exist_ok=True)
-    with schema() as url, SampleSite(articles=120) as sample:
+    with schema() as url, sites_process(1, 0.0, articles) as sites:
         config = folder / "feedmaker.toml"
-        text = (Path(__file__).resolve().parents[1] / "sample_site" / "feedmaker.toml").read_text()
-        config.write_text(text.replace('url = "http://127.0.0.1:8001/"', f'url = "{sample.url}"'))
-        subprocess.run([sys.executable, "-m", "feedmaker", "-c", str(config), "build"],
-                       check=False, capture_output=True)
-        subprocess.run([sys.executable, "-m", "feedmaker", "-c", str(config), "migrate", "--from",
-                        str(folder / "feedmaker.sqlite"), "--to", url], check=True, capture_output=True)
+        config.write_text(config_text(1, sites, url))
+        _queue_all(url, config)
+        subprocess.run([sys.executable, "-m", "feedmaker", "-c", str(config), "worker", "--once"],
+                       check=True, capture_output=True, timeout=600)
         port = free_port()
         proc = subprocess.Popen([sys.executable, "-m", "feedmaker", "-c", str(config), "serve",
                                  "--state", url, "--port", str(port)], stdout=subprocess.DEVNULL,
@@ -241,8 +252,9 @@ def serve_rps(work: Path, clients: int = 200, seconds: float = 5.0) -> dict[str,
         base = f"http://127.0.0.1:{port}"
         try:
             wait_for(lambda: _ok(base + "/healthz"), 30, "serve --state")
-            feed = "/sample/all.atom"
+            feed = "/s0/all.atom"
             r = httpx.get(base + feed)
+            r.raise_for_status()
             entries = r.text.count("<entry>")
             return {"entries": entries, "bytes": len(r.content),
                     "feed": asyncio.run(_hammer(port, feed, "", clients, seconds)),
@@ -260,9 +272,11 @@ def _ok(url: str) -> bool:
         return False
 
 
-def failover(work: Path, stall: float = 10.0, interval: float = 30.0) -> dict[str, Any]:
-    """Two workers, one site whose poll takes seconds; the worker polling it is killed; how long
-    until the other starts polling it."""
+def failover(work: Path, stall: float = 5.0, interval: float = 15.0) -> dict[str, Any]:
+    """Two workers (`--stall-timeout stall`), the sample site on its own loopback address with
+    every page 1 s away, so that a poll takes seconds; the worker that starts polling it is
+    killed with SIGKILL at once; seconds from the kill until the other worker starts polling it,
+    and how the poll came back (the stalled job queued again, or closed for a waiting copy)."""
     from sample_site.server import SampleSite
 
     folder = work / "failover"
@@ -296,7 +310,10 @@ def failover(work: Path, stall: float = 10.0, interval: float = 30.0) -> dict[st
             other = logs[1 - victim]
             wait_for(lambda: "sample: polling" in other.read_text(), stall * 4 + interval,
                      "the other worker to poll the site")
-            return {"seconds": time.monotonic() - killed, "stall": stall, "interval": interval}
+            seconds = time.monotonic() - killed
+            how = "queued again" if "queued again" in other.read_text() else \
+                "closed, its waiting copy ran" if "is closed" in other.read_text() else "scheduled anew"
+            return {"seconds": seconds, "stall": stall, "interval": interval, "how": how}
         finally:
             for p in procs:
                 if p.poll() is None:
@@ -305,4 +322,4 @@ def failover(work: Path, stall: float = 10.0, interval: float = 30.0) -> dict[st
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["sites"]:
-    asyncio.run(_serve_sites(int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])))
+    asyncio.run(_serve_sites(int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])))

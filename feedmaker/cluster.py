@@ -85,16 +85,28 @@ def make_app(url: str) -> procrastinate.App:
 
 
 async def _poll_job(context: procrastinate.JobContext, site: str) -> None:
-    runtime: Runtime = context.additional_context["runtime"]
-    try:
-        await runtime.poll(site)
-    finally:
-        if context.job.id is not None:
-            runtime.wake_when_done(context.job.id)
+    await context.additional_context["runtime"].poll(site)
 
 
 async def _index_job(context: procrastinate.JobContext) -> None:
     await context.additional_context["runtime"].publish_index()
+
+
+# Procrastinate wakes its workers when a job is queued, not when a job's lock frees: the polls
+# of a domain's other sites would wait for the next FETCH_EVERY. This trigger wakes them when a
+# job that held a lock ends (deleted on success, or its status changed), at its commit, with no
+# work in the workers (they used to poll the job's status to send the same wake-up).
+LOCK_FREED = """
+CREATE OR REPLACE FUNCTION feedmaker_lock_freed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('procrastinate_queue_v1#' || OLD.queue_name, json_build_object(
+        'type', 'job_inserted', 'job_id', OLD.id, 'freed', OLD.lock)::text);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER feedmaker_lock_freed AFTER DELETE OR UPDATE OF status ON procrastinate_jobs
+    FOR EACH ROW WHEN (OLD.status = 'doing' AND OLD.lock IS NOT NULL)
+    EXECUTE FUNCTION feedmaker_lock_freed();
+"""
 
 
 def prepare(url: str) -> None:
@@ -106,6 +118,10 @@ def prepare(url: str) -> None:
         found = conn.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL").fetchone()
         if found and not found[0]:
             conn.execute(procrastinate.schema.SchemaManager.get_schema())
+        trigger = conn.execute("SELECT 1 FROM pg_trigger WHERE tgname = 'feedmaker_lock_freed'"
+                               " AND tgrelid = 'procrastinate_jobs'::regclass").fetchone()
+        if trigger is None:
+            conn.execute(LOCK_FREED)
 
 
 class Runtime:
@@ -118,7 +134,6 @@ class Runtime:
         self.plans = PgStore(url, migrate=False)  # site_schedule: single statements, never held
         self.slots = HostSlots(config.per_host)
         self._fetchers: dict[str, Fetcher] = {}
-        self._waking: set[asyncio.Task[None]] = set()
 
     def reopen(self, which: str) -> None:
         """A fresh connection after the old one failed (the server restarted, say)."""
@@ -170,25 +185,6 @@ class Runtime:
             log.warning("%s: %s", site.key, problem)
         if result.feeds_written or not result.ok:
             await queue_index(self.app)
-
-    def wake_when_done(self, job_id: int) -> None:
-        """Once this job's lock is released, wake every worker to look for jobs. Procrastinate
-        wakes workers when a job is queued, not when a lock frees: polls of the other sites of
-        this domain would wait for the next fetch interval."""
-        async def wake() -> None:
-            with contextlib.suppress(Exception):
-                for _ in range(40):
-                    await asyncio.sleep(0.025)
-                    row = self.plans.db.execute("SELECT status FROM procrastinate_jobs WHERE id = ?",
-                                                (job_id,)).fetchone()
-                    if row is None or row[0] != "doing":
-                        break
-                self.plans.db.execute("SELECT pg_notify(?, ?)", (
-                    f"procrastinate_queue_v1#{POLLS}", '{"type": "job_inserted", "job_id": 0}'))
-
-        task = asyncio.get_running_loop().create_task(wake())
-        self._waking.add(task)
-        task.add_done_callback(self._waking.discard)
 
     async def publish_index(self) -> None:
         states = {key: "ok" for key in self.config.sites} | self.store.last_states()

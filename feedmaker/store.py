@@ -562,19 +562,19 @@ class Store:
 
     # --- rule health --------------------------------------------------------------------------
     def save_rule_health(self, site: str, rows: Iterable[HealthRow], at: datetime) -> None:
-        """Replace the figures of the measured sections/fields, keeping the best-ever hit count."""
+        """Replace the figures of the measured sections/fields, keeping the best-ever hit count.
+        One executemany: on PostgreSQL one round trip (a pipeline) instead of one per row."""
         with self.transaction():
-            for r in rows:
-                self.db.execute(
-                    "INSERT INTO rule_health (site, kind, name, total, filled, sources, rule,"
-                    " rule_hits, ever, at) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (site, kind, name)"
-                    " DO UPDATE SET total=excluded.total, filled=excluded.filled,"
-                    " sources=excluded.sources, rule=excluded.rule, rule_hits=excluded.rule_hits,"
-                    " ever=CASE WHEN excluded.rule IS NOT DISTINCT FROM rule_health.rule"
-                    " AND rule_health.ever > excluded.ever THEN rule_health.ever"
-                    " ELSE excluded.ever END, at=excluded.at",
-                    (site, r.kind, r.name, r.total, r.filled, json.dumps(r.sources), r.rule,
-                     r.rule_hits, max(r.ever, r.rule_hits), _iso(at)))
+            self.db.executemany(
+                "INSERT INTO rule_health (site, kind, name, total, filled, sources, rule,"
+                " rule_hits, ever, at) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (site, kind, name)"
+                " DO UPDATE SET total=excluded.total, filled=excluded.filled,"
+                " sources=excluded.sources, rule=excluded.rule, rule_hits=excluded.rule_hits,"
+                " ever=CASE WHEN excluded.rule IS NOT DISTINCT FROM rule_health.rule"
+                " AND rule_health.ever > excluded.ever THEN rule_health.ever"
+                " ELSE excluded.ever END, at=excluded.at",
+                [(site, r.kind, r.name, r.total, r.filled, json.dumps(r.sources), r.rule,
+                  r.rule_hits, max(r.ever, r.rule_hits), _iso(at)) for r in rows])
 
     def rule_health(self, site: str) -> list[HealthRow]:
         rows = self.db.execute("SELECT kind, name, total, filled, sources, rule, rule_hits, ever, at"

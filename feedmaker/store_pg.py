@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -25,6 +26,7 @@ __all__ = ["SCHEMA_LOCK", "PgStore", "connect", "file_etag"]
 
 SCHEMA_LOCK = 0x6665_6564  # pg_advisory_xact_lock key: one migrating process at a time
 CONNECT_TIMEOUT = 10  # seconds
+SPARE_SNAPSHOTS = 8  # idle publishing connections a store keeps (one per poll at once is plenty)
 
 
 def connect(url: str, *, what: str = "state") -> psycopg.Connection[Any]:
@@ -125,6 +127,8 @@ class PgStore(Store):
         self._slugs, self._suffixes = {}, {}
         self._grouped = self._steps = self._losses = 0
         self._group_since = 0.0
+        self._spares: list[PgStore] = []  # publishing connections between two publishes
+        self._spares_lock = threading.Lock()  # they are lent to worker threads
         self.db = _Connection(connect(url), where)
         try:
             self._check_version(migrate and not readonly)
@@ -159,6 +163,42 @@ class PgStore(Store):
 
     def _migrate(self) -> None:  # Store's SQLite migrations: not ours
         raise NotImplementedError
+
+    def close(self) -> None:
+        self.drop_spares()
+        self.db.close()
+
+    def drop_spares(self) -> None:
+        """Close the publishing connections kept idle."""
+        with self._spares_lock:
+            spares, self._spares = self._spares, []
+        for spare in spares:
+            spare.close()
+
+    # --- connections for publishing ---------------------------------------------------------
+    def lend_snapshot(self) -> PgStore:
+        """A store on a connection of its own, for one publishing transaction: an idle one kept
+        from an earlier publish, else a new one. A new connection costs PostgreSQL a backend
+        process and its catalog caches (about as much server CPU as the rest of a 5-article poll:
+        benchmarks/scale.py), so they are kept, up to SPARE_SNAPSHOTS."""
+        with self._spares_lock:
+            while self._spares:
+                spare = self._spares.pop()
+                if not (spare.db.conn.closed or spare.db.conn.broken):
+                    spare._slugs, spare._suffixes = {}, {}  # read afresh: other workers add tags
+                    return spare
+                spare.close()
+        return PgStore(self.url, migrate=False)
+
+    def give_back(self, snapshot: PgStore) -> None:
+        """Keep a lent store for the next publish if it is idle and healthy, else close it."""
+        conn = snapshot.db.conn
+        if not conn.closed and not conn.broken and conn.info.transaction_status == TransactionStatus.IDLE:
+            with self._spares_lock:
+                if len(self._spares) < SPARE_SNAPSHOTS and not self.db.conn.closed:
+                    self._spares.append(snapshot)
+                    return
+        snapshot.close()
 
     # --- published files ------------------------------------------------------------------
     def etags(self, site: str | None) -> dict[str, str]:

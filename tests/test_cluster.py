@@ -262,3 +262,70 @@ def test_build_and_run_refuse_a_postgresql_state(site: SampleSite, tmp_path: Pat
     config = cluster_config(tmp_path, {"sample": site.url}, "postgresql:///nowhere")
     proc = run_cli("-c", str(config), "build")
     assert proc.returncode == 2 and "feedmaker worker" in proc.stderr
+
+
+def test_publishing_keeps_its_connection_and_drops_one_that_failed(postgres: str) -> None:
+    from feedmaker.publish_pg import publish_in_store
+
+    def backend(snapshot: Store, files: object) -> int:
+        return int(snapshot.db.execute("SELECT pg_backend_pid()").fetchone()[0])
+
+    def broken(snapshot: Store, files: object) -> int:
+        backend_pids.append(backend(snapshot, files))
+        raise RuntimeError("render failed")
+
+    backend_pids: list[int] = []
+    with PgStore(postgres) as store:
+        own = backend(store, None)
+        first, second = publish_in_store(store, backend), publish_in_store(store, backend)
+        assert first == second != own  # a connection of its own, kept between publishes
+        with pytest.raises(RuntimeError):
+            publish_in_store(store, broken)
+        assert backend_pids == [first]
+        kept = publish_in_store(store, backend)
+        assert kept != first  # the failed one was closed, not kept
+        # The server ends the kept connection (as a restart does): the next publish opens another.
+        store.db.execute("SELECT pg_terminate_backend(?)", (kept,))
+        assert publish_in_store(store, backend) not in (kept, first)
+
+
+def test_a_job_holding_a_domain_lock_wakes_the_workers_when_it_ends(postgres: str) -> None:
+    """Procrastinate wakes workers when a job is queued; the next site of the domain waits for
+    the end of this one's lock, which feedmaker's trigger announces on the same channel."""
+    import asyncio
+    import json
+    import uuid
+
+    import procrastinate
+
+    from feedmaker.cluster import POLLS, make_app, prepare
+
+    lock = f"host:{uuid.uuid4().hex}.example"  # the channel is the server's: other tests use it too
+
+    prepare(postgres)
+    listener = psycopg.connect(postgres, autocommit=True)
+    listener.execute(f'LISTEN "procrastinate_queue_v1#{POLLS}"')
+
+    def freed() -> list[dict[str, object]]:
+        return [m for m in (json.loads(n.payload) for n in listener.notifies(timeout=1))
+                if m.get("freed") == lock]
+
+    async def run_one_job() -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+        app = make_app(postgres)
+        async with app.open_async():
+            await app.configure_task("feedmaker.poll", queue=POLLS, lock=lock).defer_async(site="a")
+            worker = await app.job_manager.register_worker()
+            job = await app.job_manager.fetch_job(queues=[POLLS], worker_id=worker)
+            assert job is not None and job.lock == lock
+            running = freed()
+            await app.job_manager.finish_job(job=job, status=procrastinate.jobs.Status.SUCCEEDED,
+                                             delete_job=True)
+            return running, freed()
+
+    try:
+        running, ended = asyncio.run(run_one_job())
+    finally:
+        listener.close()
+    assert running == []  # nothing while the lock is held
+    # the wake-up Procrastinate's workers act on, sent when the job and its lock are gone
+    assert [m["type"] for m in ended] == ["job_inserted"], ended
