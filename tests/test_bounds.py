@@ -175,3 +175,24 @@ def test_a_page_with_few_short_tags_is_not_scanned_and_one_with_more_is() -> Non
     long_tag = "<html><body><p " + " a" * QUICK_TAG_CHARS + ">x" + "<div>" * 600
     assert bound_markup(long_tag) is not long_tag
     assert _depth(str(bound_markup(long_tag))) <= MAX_DEPTH + 4
+
+
+@pytest.mark.parametrize("offset", [0, 1, 7_499, 14_999, 15_000, 15_001, 29_999, 44_321])
+def test_a_long_tag_is_found_wherever_it_starts(offset: int) -> None:
+    """The quick check looks at windows of half a long tag's length; a tag of QUICK_TAG_CHARS
+    found at any offset, and bytes as well as text."""
+    page = "<html><body>" + "x" * offset + "<p " + "a" * QUICK_TAG_CHARS + ">" + "<div>" * 600
+    for html in (page, page.encode()):
+        assert bound_markup(html) is not html
+    # Under half the length no window fits inside the tag: not scanned (between half and the
+    # whole, it may be: the check errs toward scanning).
+    short = page.replace("a" * QUICK_TAG_CHARS, "a" * (QUICK_TAG_CHARS // 2 - 10))
+    assert bound_markup(short) is short
+
+
+def test_long_text_and_script_data_are_not_taken_for_a_long_tag() -> None:
+    """Runs without "<" or ">" are common (a 200 KB JSON script, a long paragraph): only one
+    that begins a tag counts."""
+    page = ("<html><head><script type=\"application/json\">{\"k\": \"" + "v" * 200_000
+            + "\"}</script></head><body><p>" + "word " * 20_000 + "</p></body></html>")
+    assert bound_markup(page) is page
