@@ -49,7 +49,7 @@ nesting, and the scan would have cost honest pages as much again as the rest of 
 (real pages 0.56x as fast with it on every page, 0.97x with this gate). What the gate lets
 through unscanned: attributes spread over many tags each under QUICK_TAG_CHARS (700 tags of
 2,500 attributes, 10 MB: ~7 s inside lexbor). Such a page is stopped by the worker pool's
-parse budget and reported, as every deep page was before this module; it does not stall a poll.
+parse budget, then parsed again with the scan forced (`scan=True`): parsed late, never stalling.
 """
 
 from __future__ import annotations
@@ -116,10 +116,11 @@ _SKIP = re.compile(
 _ANY_TAG = re.compile(r"<[A-Za-z/!?][^>]*+>")
 
 
-def bound_markup(html: str | bytes) -> str | bytes:
+def bound_markup(html: str | bytes, *, scan: bool = False) -> str | bytes:
     """`html` with its nesting, attributes and elements within the bounds above (bytes are read
-    as UTF-8, as the parser reads them). The same object when it is within them already."""
-    if _surely_within(html):
+    as UTF-8, as the parser reads them). The same object when it is within them already.
+    `scan`: scan even a page the quick gate would let through (a page past its parse budget)."""
+    if not scan and _surely_within(html):
         return html
     text = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
     bounded = _Scan(text).run()
