@@ -112,6 +112,8 @@ def canonical_url(url: str) -> str:
         netloc = _canonical_netloc(parts, scheme)
     except (ValueError, UnicodeError):
         return text
+    if not netloc:  # a host of dots only ("http://..//x"): no URL to make stable
+        return text
     path = _remove_dot_segments(_normalise_percent(parts.path, _PATH_OK)) or "/"
     if not path.startswith("/"):
         path = "/" + path

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from deadline import deadline
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.provisional import urls as http_urls
 
@@ -177,6 +177,7 @@ _url_bits = st.sampled_from([
 
 @settings(max_examples=200)
 @given(st.lists(_url_bits | st.text(max_size=5), max_size=8).map("".join))
+@example("http://..//http://")  # a host of dots only: canonical_url made "http://http://" of it
 def test_absolute_only_ever_returns_http_urls(href: str) -> None:
     result = absolute(href, BASE)
     if result is not None:
