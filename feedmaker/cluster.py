@@ -275,28 +275,38 @@ async def recover_stalled(app: procrastinate.App, stall_timeout: float) -> None:
             await _requeue(app, job, stall_timeout)
 
 
+# Conditional on the job still being the silent worker's: two workers that both saw it stalled
+# must not both put it back (the second would requeue it after a third had taken it: two polls
+# of one site at once). In READ COMMITTED an UPDATE re-reads the row it waited for, so the
+# second finds it taken and changes nothing. (Procrastinate's retry checks the status only.)
+_REQUEUE = """UPDATE procrastinate_jobs SET status = 'todo', attempts = attempts + 1,
+    scheduled_at = now() WHERE id = %(id)s AND status = 'doing'
+    AND worker_id IS NOT DISTINCT FROM %(worker)s RETURNING id"""
+_CLOSE = """UPDATE procrastinate_jobs SET status = 'failed' WHERE id = %(id)s AND status = 'doing'
+    AND worker_id IS NOT DISTINCT FROM %(worker)s RETURNING id"""
+
+
 async def _requeue(app: procrastinate.App, job: Any, stall_timeout: float) -> None:
     """Put one stalled job back. When the scheduler has meanwhile queued the next poll of the
     same site, the queueing lock refuses a second waiting copy: the stalled one is closed as
     failed instead, which frees its host lock so the waiting copy can run (left 'doing', it
     would hold that lock, and the site, forever)."""
+    what = f"job {job.id} ({job.task_name} {job.task_kwargs}) of a worker silent for {stall_timeout:g}s"
+    args = {"id": job.id, "worker": job.worker_id}
     try:
-        await app.job_manager.retry_job(job)
-    except procrastinate.exceptions.UniqueViolation:
         try:
-            await app.job_manager.finish_job_by_id_async(
-                job.id, status=procrastinate.jobs.Status.FAILED, delete_job=False)
-        except Exception as exc:  # another worker closed it first
-            log.debug("job %s: %s", job.id, exc)
-            return
-        log.warning("job %s (%s %s) of a worker silent for %gs is closed; its site's poll is"
-                    " queued again already", job.id, job.task_name, job.task_kwargs, stall_timeout)
+            done = await app.connector.execute_query_all_async(_REQUEUE, **args)
+            verdict = "is queued again"
+        except (procrastinate.exceptions.UniqueViolation, psycopg.errors.UniqueViolation):
+            done = await app.connector.execute_query_all_async(_CLOSE, **args)
+            verdict = "is closed; its site's poll is queued again already"
+    except Exception as exc:  # the database went away: the next look tries again
+        log.debug("%s: %s", what, exc)
         return
-    except Exception as exc:  # another worker put it back first
-        log.debug("job %s: %s", job.id, exc)
-        return
-    log.warning("job %s (%s %s) of a worker silent for %gs is queued again", job.id,
-                job.task_name, job.task_kwargs, stall_timeout)
+    if done:
+        log.warning("%s %s", what, verdict)
+    else:  # another worker put it back (or closed it) first
+        log.debug("%s: taken care of elsewhere", what)
 
 
 async def _stop_when_idle(runtime: Runtime, stop: asyncio.Event, every: float = 0.5) -> None:

@@ -329,3 +329,44 @@ def test_a_job_holding_a_domain_lock_wakes_the_workers_when_it_ends(postgres: st
     assert running == []  # nothing while the lock is held
     # the wake-up Procrastinate's workers act on, sent when the job and its lock are gone
     assert [m["type"] for m in ended] == ["job_inserted"], ended
+
+
+def test_a_stalled_job_put_back_twice_is_not_taken_from_the_worker_that_took_it(
+        postgres: str) -> None:
+    """Every worker looks for stalled jobs: two that both saw one must not both put it back.
+    The second look comes after a third worker has taken the job again; it leaves it there
+    (Procrastinate's own retry, by status alone, queued it once more: two polls of one site)."""
+    import asyncio
+    import uuid
+
+    from feedmaker.cluster import POLLS, _requeue, make_app, prepare
+
+    site = f"s{uuid.uuid4().hex}"
+    prepare(postgres)
+
+    async def run() -> tuple[str, int | None, int]:
+        app = make_app(postgres)
+        async with app.open_async():
+            await app.configure_task("feedmaker.poll", queue=POLLS, lock=f"host:{site}",
+                                     queueing_lock=f"site:{site}").defer_async(site=site)
+            dead = await app.job_manager.register_worker()
+            job = await app.job_manager.fetch_job(queues=[POLLS], worker_id=dead)
+            assert job is not None and job.task_kwargs == {"site": site}
+            await app.connector.execute_query_async(
+                "UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 hour'"
+                " WHERE id = %(id)s", id=dead)
+            stalled = [j for j in await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=3)
+                       if j.id == job.id]
+            assert stalled
+            await _requeue(app, stalled[0], 3)  # one worker's look
+            alive = await app.job_manager.register_worker()
+            again = await app.job_manager.fetch_job(queues=[POLLS], worker_id=alive)
+            assert again is not None and again.id == job.id
+            await _requeue(app, stalled[0], 3)  # another's, on what it saw before
+            row = await app.connector.execute_query_one_async(
+                "SELECT status, worker_id, attempts FROM procrastinate_jobs WHERE id = %(id)s",
+                id=job.id)
+            return row["status"], row["worker_id"], alive
+
+    status, worker, alive = asyncio.run(run())
+    assert status == "doing" and worker == alive
