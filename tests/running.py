@@ -28,6 +28,13 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{free_port()}/"
 
 
+def broken_site(name: str, url: str, section: str, path: str) -> str:
+    """A config block for a site "broken" polled every 2 s, with one section, to append to a
+    config whose other site works."""
+    return (f'\n[sites.broken]\nname = "{name}"\nurl = "{url}"\ninterval = "2s"\n'
+            f'[sites.broken.sections]\n{section} = "{path}"\n')
+
+
 def wait_for(check: Callable[[], T | None], timeout: float = 15.0, what: str = "condition",
              every: float = 0.1) -> T:
     """Poll `check` until it returns something truthy; fail after `timeout` seconds."""

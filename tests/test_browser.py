@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 import pytest
 from conftest import HTML, ROOT, Handler, write_config
-from running import Daemon, wait_for
+from running import Daemon, broken_site, wait_for
 
 from sample_site.server import SampleSite
 
@@ -85,14 +85,7 @@ def _preview(tab: Any, d: Daemon, url: str) -> None:
 
 def test_status_shows_each_site_and_section_with_its_state(
         tmp_path: Path, site: SampleSite, page: Any) -> None:
-    broken = f"""
-[sites.broken]
-name = "Broken desk"
-url = "{site.url}"
-interval = "2s"
-[sites.broken.sections]
-Desk = "/news/desk-that-fails"
-"""
+    broken = broken_site("Broken desk", site.url, "Desk", "/news/desk-that-fails")
     site.set_fault("/news/desk-that-fails", "status", code=500)
     with Daemon(_config(tmp_path, site, broken), "run") as d:
         wait_for(lambda: d.health()["sites"]["sample"]["state"] == "ok" and

@@ -11,7 +11,7 @@ from pathlib import Path
 import feedparser
 import pytest
 from conftest import run_cli, write_config
-from running import Daemon, closed_port_url, wait_for
+from running import Daemon, broken_site, closed_port_url, wait_for
 
 from feedmaker.config import load_config
 from feedmaker.health import Health, Metrics
@@ -89,14 +89,7 @@ def test_new_articles_arrive_and_idle_polls_are_one_304_per_section(
 
 def test_a_failing_site_shows_in_healthz_while_the_other_goes_on(
         tmp_path: Path, site: SampleSite) -> None:
-    broken = f"""
-[sites.broken]
-name = "Broken"
-url = "{closed_port_url()}"
-interval = "2s"
-[sites.broken.sections]
-News = "/news"
-"""
+    broken = broken_site("Broken", closed_port_url(), "News", "/news")
     with Daemon(_config(tmp_path, site, broken)) as d:
         wait_for(lambda: d.health()["sites"]["broken"]["state"] == "failing", what="failing")
         data = d.health()

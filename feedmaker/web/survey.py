@@ -33,7 +33,9 @@ class Survey:
 
 def survey(html: str | bytes, page_url: str, section_url: str, rules: LinkRules,
            host: str) -> Survey:
-    html = bound_markup(html)  # once here: bounding a bounded page returns it as it is
+    # Bounded once here; parse_listing and explain_listing bound it again: it comes back the
+    # same (a page over the quick gate is scanned again for that, a preview only).
+    html = bound_markup(html)
     listing = parse_listing(html, page_url, section_url, rules, host)
     decisions = explain_listing(html, page_url, section_url, rules, host)
     links = listing.links or listing.fallback
