@@ -38,7 +38,8 @@ from procrastinate.exceptions import AlreadyEnqueued
 from .build import make_fetcher
 from .config import Config, SiteConfig
 from .errors import StoreError
-from .fetch import Fetcher, HostSlots
+from .fetch import HostSlots
+from .fetchers import SiteFetchers
 from .pipeline import SiteResult, poll_site, utcnow
 from .schedule import jitter, next_delay
 from .store_pg import PgStore, connect
@@ -133,7 +134,8 @@ class Runtime:
         self.store = PgStore(url, migrate=False)  # polls: articles, runs (grouped transactions)
         self.plans = PgStore(url, migrate=False)  # site_schedule: single statements, never held
         self.slots = HostSlots(config.per_host)
-        self._fetchers: dict[str, Fetcher] = {}
+        self._fetchers = SiteFetchers(
+            lambda key: make_fetcher(config, config.sites[key], slots=self.slots))
 
     def reopen(self, which: str) -> None:
         """A fresh connection after the old one failed (the server restarted, say)."""
@@ -147,9 +149,7 @@ class Runtime:
         if site is None:  # queued by a worker with another config: not ours to poll
             log.warning("%s: not in %s; job dropped", key, self.config.path)
             return
-        if key not in self._fetchers:
-            self._fetchers[key] = make_fetcher(self.config, site, slots=self.slots)
-        fetcher = self._fetchers[key]
+        fetcher = await self._fetchers.get(key)
         log.info("%s: polling", key)
         try:
             if self.store.db.conn.broken or self.store.db.conn.closed:
@@ -191,8 +191,7 @@ class Runtime:
         await publish_index_off_loop(self.config, self.store, states)
 
     async def close(self) -> None:
-        for fetcher in self._fetchers.values():
-            await fetcher.aclose()
+        await self._fetchers.aclose()
         for store in (self.store, self.plans):
             with contextlib.suppress(Exception):
                 store.close()

@@ -12,7 +12,6 @@ import asyncio
 import logging
 import random
 import sqlite3
-import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -24,6 +23,7 @@ from .build import make_fetcher
 from .config import Config
 from .errors import OutputError, StoreError
 from .fetch import Fetcher, HostSlots
+from .fetchers import SiteFetchers
 from .health import Health, Metrics, SiteHealth
 from .integrity import sqlite_problem
 from .pipeline import Clock, SiteResult, poll_site, utcnow
@@ -35,8 +35,6 @@ log = logging.getLogger("feedmaker.run")
 
 MAX_BACKOFF = 6 * 3600.0  # the longest a failing site waits, unless its interval is longer
 MAX_RETRY_AFTER = 24 * 3600.0  # a Retry-After beyond a day is more likely a bug than a plan
-# A fetcher caches robots.txt for its life; RFC 9309 asks that a cached copy not outlive a day.
-FETCHER_LIFETIME = 24 * 3600.0
 
 
 def next_delay(interval: float, failures: int, retry_after: float | None = None) -> float:
@@ -67,11 +65,8 @@ class Scheduler:
         self.clock = clock
         # Sites on one host share its limit; so do previews of new sites (web/preview.py).
         self.slots = slots = HostSlots(config.per_host)
-        self._make_fetcher = fetcher_factory or (
-            lambda key: make_fetcher(self.config, self.config.sites[key], slots=slots))
-        # One fetcher per site: its own User-Agent, and request counts that are the site's alone.
-        self._fetchers: dict[str, Fetcher] = {}
-        self._fetched_since: dict[str, float] = {}  # when each fetcher was made (monotonic)
+        self._fetchers = SiteFetchers(fetcher_factory or (
+            lambda key: make_fetcher(self.config, self.config.sites[key], slots=slots)))
         self._delays: dict[str, float] = {}  # the interval each job's trigger now has
         self._running: set[asyncio.Task[SiteResult]] = set()
         self._stopping = False
@@ -85,8 +80,7 @@ class Scheduler:
 
     def _add_job(self, key: str) -> None:
         site = self.config.sites[key]
-        self._fetchers[key] = self._make_fetcher(key)
-        self._fetched_since[key] = time.monotonic()
+        self._fetchers.add(key)
         h = self.health.sites.setdefault(key, SiteHealth(key))
         delay = next_delay(site.interval, h.failures)
         # A site that was backing off when the daemon stopped does not get hammered by a
@@ -132,8 +126,7 @@ class Scheduler:
                 task.cancel()
             if late:
                 await asyncio.wait(late, timeout=2.0)
-        for fetcher in self._fetchers.values():
-            await fetcher.aclose()
+        await self._fetchers.aclose()
 
     async def _run(self, key: str) -> None:
         """The job. The poll runs as its own task, shielded from APScheduler (which cancels
@@ -148,7 +141,7 @@ class Scheduler:
     async def poll(self, key: str) -> SiteResult:
         """Poll one site now, record the run, rewrite the index, and set when the next poll is."""
         site = self.config.sites[key]
-        fetcher = await self._fetcher(key)
+        fetcher = await self._fetchers.get(key)
         before = Counter(fetcher.stats.by_status)
         try:
             result = await poll_site(site, self.config, self.store, fetcher, clock=self.clock,
@@ -182,13 +175,6 @@ class Scheduler:
         for problem in result.problems:
             log.warning("%s: %s", key, problem)
         return result
-
-    async def _fetcher(self, key: str) -> Fetcher:
-        if time.monotonic() - self._fetched_since[key] > FETCHER_LIFETIME:
-            await self._fetchers[key].aclose()
-            self._fetchers[key] = self._make_fetcher(key)
-            self._fetched_since[key] = time.monotonic()
-        return self._fetchers[key]
 
     def _reschedule(self, key: str, delay: float) -> datetime | None:
         """Give the job a new period when backoff starts, grows or ends; otherwise leave it

@@ -312,3 +312,38 @@ def test_credentials_in_a_url_are_sent_as_basic_auth(site: SampleSite) -> None:
     sent = next(site.find(path="/news/health")).headers
     auth = {k.lower(): v for k, v in sent.items()}["authorization"]
     assert auth == "Basic " + base64.b64encode(b"feeds:s3cret-pw").decode()
+
+
+def test_a_long_running_process_renews_a_fetcher_a_day_old(serve: Callable[[Handler], int]) -> None:
+    """robots.txt answered 503 when first asked: the fetcher refuses the whole site for as long
+    as it lives, so the daemon and every cluster worker renew it once it is a day old."""
+    from feedmaker.fetchers import FETCHER_LIFETIME, SiteFetchers
+
+    robots = [503]
+
+    def handler(host: str, path: str) -> Reply:
+        if path == "/robots.txt":
+            return robots[0], [], b""
+        return 200, HTML, b"<p>x</p>"
+    url = f"http://a.test:{serve(handler)}/news"
+    now = [1000.0]
+    fetchers = SiteFetchers(lambda key: Fetcher("feedmaker-test/1", resolver=Loopback(),
+                                                allow_private=True), clock=lambda: now[0])
+
+    async def poll() -> Page:
+        return await (await fetchers.get("site")).get(url)
+
+    async def run() -> None:
+        with pytest.raises(RobotsDenied, match="HTTP 503"):
+            await poll()
+        first = await fetchers.get("site")
+        robots[0] = 404  # the site is back, but a day has not passed: the cached answer stands
+        now[0] += FETCHER_LIFETIME - 1
+        with pytest.raises(RobotsDenied, match="HTTP 503"):
+            await poll()
+        assert await fetchers.get("site") is first
+        now[0] += 2
+        assert (await poll()).status == 200
+        assert await fetchers.get("site") is not first
+        await fetchers.aclose()
+    asyncio.run(run())
