@@ -82,6 +82,7 @@ class SiteResult:
 class _Listed:
     title: str
     sections: set[str]
+    failed: bool = False  # a failure is on record (store.failures), to clear once it loads
 
 
 Progress = Callable[[str, int], None]  # (what happened, how many) for progress bars
@@ -249,6 +250,8 @@ def _to_fetch(site: SiteConfig, store: Store, listed: dict[str, _Listed], dirty:
         f = failures[url]
         listed[url] = _Listed(f.listed_title or "", set(f.sections))
         todo.append(url)
+    for url in failures.keys() & listed.keys():
+        listed[url].failed = True
     for url, seen in known.items():
         dirty |= store.add_sections(site.key, url, listed[url].sections)
         retitled = seen.listed_title and listed[url].title and seen.listed_title != listed[url].title
@@ -293,7 +296,8 @@ async def _fetch_article(site: SiteConfig, store: Store, fetcher: Fetcher, parse
     finally:
         if progress:
             progress("article", 1)
-    store.clear_failure(site.key, url)
+    if listed.failed:  # a statement per article saved otherwise, nearly always deleting nothing
+        store.clear_failure(site.key, url)
     result.health.article(parsed.sources)
     dirty |= saved.feeds
     result.new += saved.new

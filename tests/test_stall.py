@@ -64,6 +64,8 @@ def test_an_article_over_its_parse_budget_is_skipped_reported_and_retried(
     again = asyncio.run(build(config)).sites[0]
     assert again.new == 1 and again.ok, again.problems
     assert (tmp_path / "feeds" / "sample" / "tags" / "deep.atom").exists()
+    with Store(config.state) as store:
+        assert store.failures("sample") == {}  # loaded at last: no longer retried
 
 
 def test_a_listing_over_its_parse_budget_fails_its_section_only(
