@@ -447,6 +447,7 @@ class Store:
         self._suffixes[site, base] = max(n, 1)
         self.db.execute("INSERT INTO tags (site, key, name, slug) VALUES (?,?,?,?)",
                         (site, key, name, slug))
+        self._slugs[site, key] = slug  # forgotten if this is undone (`_undo`)
         return slug
 
     def _slug_taken(self, site: str, slug: str) -> bool:

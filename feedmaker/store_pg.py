@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -45,6 +46,24 @@ def connect(url: str, *, what: str = "state") -> psycopg.Connection[Any]:
 def _pg(sql: str) -> str:
     """SQLite's `?` placeholders as psycopg's `%s` (the SQL has no other `?` nor `%`)."""
     return sql.replace("%", "%%").replace("?", "%s")
+
+
+_ONE_ROW = re.compile(r"VALUES (\(\?(?:,\?)*\))")
+MULTIROW_MAX = 256  # rows in one INSERT; far below PostgreSQL's 65,535 parameters
+
+
+@functools.lru_cache(maxsize=512)
+def _multirow(sql: str, rows: int) -> str | None:
+    """An INSERT of one row that ignores conflicts, as one statement of `rows` rows: psycopg's
+    executemany is a pipeline with a sync per call, ~3x the client CPU of one statement for the
+    2-6 rows an article's feeds and pending marks are. Not for DO UPDATE: a row met twice in one
+    statement is an error there, not the last write."""
+    if rows > MULTIROW_MAX or not sql.startswith("INSERT") or not sql.endswith("DO NOTHING"):
+        return None
+    match = _ONE_ROW.search(sql)
+    if match is None:
+        return None
+    return f"{sql[:match.start(1)]}{','.join([match.group(1)] * rows)}{sql[match.end(1):]}"
 
 
 class _Row:
@@ -88,9 +107,12 @@ class _Connection:
             raise self._lost(exc) from exc
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Any:
+        rows = list(rows)
+        if len(rows) > 1 and (many := _multirow(sql, len(rows))):
+            return self.execute(many, [value for row in rows for value in row])
         cur = self.conn.cursor(row_factory=_rows)
         try:
-            cur.executemany(_pg(sql), list(rows))
+            cur.executemany(_pg(sql), rows)
         except psycopg.OperationalError as exc:
             raise self._lost(exc) from exc
         return cur

@@ -331,3 +331,27 @@ def test_an_unreachable_server_is_one_line_naming_the_setting_without_the_passwo
     text = str(caught.value)
     assert text.startswith("state = 'postgresql://***@127.0.0.1:1/feeds': cannot connect")
     assert "s3cret" not in text and "\n" not in text
+
+
+def test_executemany_of_an_insert_ignoring_conflicts_is_one_statement_on_both(
+        backend: Backend) -> None:
+    """On PostgreSQL such an INSERT becomes one statement of many rows (store_pg._multirow); a
+    row met twice, or one already there, is skipped as executemany skips it, and the count is
+    the rows added."""
+    from feedmaker.store_pg import MULTIROW_MAX, _multirow
+
+    assert _multirow("INSERT INTO t (a, b) VALUES (?,?) ON CONFLICT DO NOTHING", 3) == \
+        "INSERT INTO t (a, b) VALUES (?,?),(?,?),(?,?) ON CONFLICT DO NOTHING"
+    assert _multirow("INSERT INTO t (a) VALUES (?) ON CONFLICT (a) DO UPDATE SET a = excluded.a", 3) \
+        is None
+    assert _multirow("INSERT INTO t (a) VALUES (?) ON CONFLICT DO NOTHING", MULTIROW_MAX + 1) is None
+    insert = "INSERT INTO pending (site, feed) VALUES (?,?) ON CONFLICT DO NOTHING"
+    with backend.open() as store:
+        store.db.execute(insert, ("x", "all"))
+        added = store.db.executemany(insert, [("x", "all"), ("x", "tags/a"), ("x", "tags/a"),
+                                              ("x", "tags/b")])
+        assert added.rowcount == 2
+        many = [("y", f"tags/{i}") for i in range(MULTIROW_MAX + 5)]  # over the cap: executemany
+        assert store.db.executemany(insert, many).rowcount == len(many)
+        assert store.pending("x") == {"all", "tags/a", "tags/b"}
+        assert len(store.pending("y")) == len(many)
