@@ -115,11 +115,12 @@ def publish_index(config: Config, store: Store, states: Mapping[str, str],
                   files: Files | None = None) -> int:
     """index.html and feeds.opml over every configured site's feeds."""
     listed: list[Listed] = []
+    all_stats, all_names = store.feed_stats(), store.all_tag_names()
     for site in config.sites.values():
         slugs = assign_slugs(site.sections)
         section_titles = {slug: title for title, slug in slugs.items()}
-        tag_names = store.tag_names(site.key)
-        stats = store.feed_stats(site.key)
+        tag_names = all_names.get(site.key, {})
+        stats = all_stats.get(site.key, {})
         order = {"all": 0, "section": 1, "tag": 2}
         rows = []
         for feed, (count, newest) in stats.items():
