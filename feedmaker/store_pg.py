@@ -48,17 +48,19 @@ def _pg(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
-_ONE_ROW = re.compile(r"VALUES (\(\?(?:,\?)*\))")
+_ONE_ROW = re.compile(r"VALUES (\((?:[^()]|\(\))*\))")  # "(?,?,now())": no nesting beyond ()
 MULTIROW_MAX = 256  # rows in one INSERT; far below PostgreSQL's 65,535 parameters
 
 
 @functools.lru_cache(maxsize=512)
-def _multirow(sql: str, rows: int) -> str | None:
-    """An INSERT of one row that ignores conflicts, as one statement of `rows` rows: psycopg's
-    executemany is a pipeline with a sync per call, ~3x the client CPU of one statement for the
-    2-6 rows an article's feeds and pending marks are. Not for DO UPDATE: a row met twice in one
-    statement is an error there, not the last write."""
-    if rows > MULTIROW_MAX or not sql.startswith("INSERT") or not sql.endswith("DO NOTHING"):
+def _multirow(sql: str, rows: int, *, distinct: bool = False) -> str | None:
+    """A one-row INSERT as one statement of `rows` rows: psycopg's executemany is a pipeline
+    with a sync per call, ~3x the client CPU of one statement for the few rows an article's feeds
+    and pending marks are. An upsert (DO UPDATE) only when the caller vouches that the rows are
+    `distinct`: a row met twice in one statement is an error there, not the last write."""
+    if rows > MULTIROW_MAX or not sql.startswith("INSERT"):
+        return None
+    if not (sql.endswith("DO NOTHING") or distinct):
         return None
     match = _ONE_ROW.search(sql)
     if match is None:
@@ -106,9 +108,10 @@ class _Connection:
         except psycopg.OperationalError as exc:
             raise self._lost(exc) from exc
 
-    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Any:
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]], *, distinct: bool = False) -> Any:
+        """`distinct`: no two rows share a key, so an upsert may be one statement too."""
         rows = list(rows)
-        if len(rows) > 1 and (many := _multirow(sql, len(rows))):
+        if len(rows) > 1 and (many := _multirow(sql, len(rows), distinct=distinct)):
             return self.execute(many, [value for row in rows for value in row])
         cur = self.conn.cursor(row_factory=_rows)
         try:
@@ -237,7 +240,7 @@ class PgStore(Store):
             " ON CONFLICT (path) DO UPDATE SET body = excluded.body, etag = excluded.etag,"
             " modified = excluded.modified, version = nextval('feed_versions'), site = excluded.site"
             " WHERE feed_files.etag <> excluded.etag",
-            [(path, site, body, file_etag(body)) for path, body in files.items()])
+            [(path, site, body, file_etag(body)) for path, body in files.items()], distinct=True)
 
     def file(self, path: str) -> tuple[bytes, str, datetime] | None:
         row = self.db.execute("SELECT body, etag, modified FROM feed_files WHERE path = ?",

@@ -349,6 +349,10 @@ def test_executemany_of_an_insert_ignoring_conflicts_is_one_statement_on_both(
     assert _multirow("INSERT INTO t (a) VALUES (?) ON CONFLICT (a) DO UPDATE SET a = excluded.a", 3) \
         is None
     assert _multirow("INSERT INTO t (a) VALUES (?) ON CONFLICT DO NOTHING", MULTIROW_MAX + 1) is None
+    upsert = "INSERT INTO t (a, b, c) VALUES (?,?,now()) ON CONFLICT (a) DO UPDATE SET b = excluded.b"
+    assert _multirow(upsert, 2) is None  # unless the caller vouches that no key comes twice:
+    assert _multirow(upsert, 2, distinct=True) == \
+        "INSERT INTO t (a, b, c) VALUES (?,?,now()),(?,?,now()) ON CONFLICT (a) DO UPDATE SET b = excluded.b"
     insert = "INSERT INTO pending (site, feed) VALUES (?,?) ON CONFLICT DO NOTHING"
     with backend.open() as store:
         store.db.execute(insert, ("x", "all"))
