@@ -23,7 +23,7 @@ _EXPORTS = {
     "FetchError": "errors", "OutputError": "errors", "ParseError": "errors",
     "RobotsDenied": "errors", "StoreError": "errors",
     "Article": "model",
-    "Parsed": "parse", "parse_article": "parse",
+    "Parsed": "model", "parse_article": "parse",
     "SiteResult": "pipeline",
 }
 
@@ -48,8 +48,8 @@ if TYPE_CHECKING:
         RobotsDenied,
         StoreError,
     )
-    from .model import Article
-    from .parse import Parsed, parse_article
+    from .model import Article, Parsed
+    from .parse import parse_article
     from .pipeline import SiteResult
 
 

@@ -10,7 +10,8 @@ from .autolinks import Decision
 from .config import Config, SiteConfig
 from .errors import FeedmakerError
 from .links import AUTO, Link, explain_listing, parse_listing
-from .parse import Parsed, parse_article
+from .model import Parsed
+from .parse import parse_article
 from .rulehealth import describe
 from .store import HealthRow, Store
 from .urls import canonical_url

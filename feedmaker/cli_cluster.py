@@ -49,7 +49,7 @@ def worker_cmd(obj: dict[str, Any], given_state: str | None, concurrency: int, s
     import asyncio
 
     from .cluster import WorkerOptions, run_worker
-    from .daemon import _signals
+    from .signals import on_stop_signals
 
     config = _config(obj)
     url = state_url(config, given_state)
@@ -64,7 +64,7 @@ def worker_cmd(obj: dict[str, Any], given_state: str | None, concurrency: int, s
 
     async def work() -> None:
         stop = asyncio.Event()
-        with _signals(stop.set):
+        with on_stop_signals(stop.set):
             await run_worker(config, url, options, stop)
 
     try:

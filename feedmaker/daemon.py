@@ -11,9 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 import sqlite3
-from collections.abc import Callable
 
 from .build import prepare_out_dir
 from .config import Config
@@ -24,6 +22,7 @@ from .lock import StateLock
 from .output import make_dirs
 from .schedule import Scheduler
 from .serve import create_app, listen, make_server, serve_until
+from .signals import on_stop_signals
 from .store import Store
 from .web.admin import Admin
 from .web.app import Web, read_only_store, shared_store
@@ -31,7 +30,6 @@ from .web.preview import Previewer
 from .workers import ParserPool
 
 log = logging.getLogger("feedmaker.run")
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 INTEGRITY_EVERY = 24 * 3600.0  # seconds between checks of the state file (PRAGMA quick_check)
 
 
@@ -62,7 +60,7 @@ async def run_daemon(config: Config, host: str = "127.0.0.1", port: int = 8080, 
             web = daemon_pages(config, health, store, scheduler, parsers, admin or config.admin)
             server = make_server(create_app(config.out_dir, lambda: health, metrics, web.routes()),
                                  access_log=access_log)
-            with _signals(stop.set):
+            with on_stop_signals(stop.set):
                 if problem is None:  # a damaged state file is served, not written into
                     await scheduler.start()
                 log.info("polling %d site(s); serving %s on http://%s:%d/",
@@ -103,7 +101,7 @@ async def serve_only(config: Config, host: str = "127.0.0.1", port: int = 8080, 
     web = Web(config, stored, lambda: read_only_store(config.state))
     server = make_server(create_app(config.out_dir, stored, metrics, web.routes()),
                          access_log=access_log)
-    with contextlib.closing(listen(host, port)) as sock, _signals(stop.set):
+    with contextlib.closing(listen(host, port)) as sock, on_stop_signals(stop.set):
         log.info("serving %s on http://%s:%d/", config.out_dir, host, sock.getsockname()[1])
         checking = asyncio.create_task(_check_daily(config, checked, None))
         try:
@@ -153,19 +151,3 @@ def _stored_health(config: Config, problem: str | None) -> Health:
     except (StoreError, sqlite3.Error) as exc:
         message = str(exc) if isinstance(exc, StoreError) else f"{config.state}: {exc}"
         return Health(config.sites, damaged(message, config.state))
-
-
-class _signals:
-    """SIGTERM and SIGINT call `handler` from the event loop while inside the block."""
-
-    def __init__(self, handler: Callable[[], None]) -> None:
-        self.handler = handler
-        self.loop = asyncio.get_running_loop()
-
-    def __enter__(self) -> None:
-        for sig in STOP_SIGNALS:
-            self.loop.add_signal_handler(sig, self.handler)
-
-    def __exit__(self, *exc: object) -> None:
-        for sig in STOP_SIGNALS:
-            self.loop.remove_signal_handler(sig)

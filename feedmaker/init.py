@@ -32,8 +32,9 @@ from .config import (
 from .errors import ConfigError, FeedmakerError, ParseError
 from .fetch import Fetcher
 from .links import Link, parse_listing
+from .model import Parsed
 from .output import write_if_changed
-from .parse import Parsed, parse_article
+from .parse import parse_article
 from .sanitize import clean_text
 from .urls import absolute, canonical_url, same_host, url_path
 

@@ -1,7 +1,10 @@
-"""The one data type that crosses the pipeline stages: a frozen Article."""
+"""The one data type that crosses the pipeline stages: a frozen Article (and `Parsed`, an article
+with where each field came from, as a parser process hands it back: defined here, so that
+unpickling it loads this module, not the parser)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import NamedTuple
@@ -45,3 +48,9 @@ class Dated(NamedTuple):
     updated: datetime | None
     first_seen: datetime | None
     language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    article: Article
+    sources: Mapping[str, str]  # field -> where its value came from, for `feedmaker check`

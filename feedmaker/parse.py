@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -23,7 +22,7 @@ from .config import Rule, SiteConfig
 from .dates import Reading, read_date
 from .errors import ParseError
 from .extract import extract_body
-from .model import Article
+from .model import Article, Parsed
 from .sanitize import (
     clean_html,
     clean_prepared,
@@ -77,12 +76,6 @@ FALLBACKS: dict[str, tuple[tuple[str, Source], ...]] = {
     "summary": (("JSON-LD", md.ld_description), ("OpenGraph", md.og_description),
                 (HEURISTIC, md.md_summary)),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Parsed:
-    article: Article
-    sources: Mapping[str, str]  # field -> where its value came from, for `feedmaker check`
 
 
 def parse_article(html: str | bytes, url: str, site: SiteConfig) -> Parsed:

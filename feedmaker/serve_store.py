@@ -136,7 +136,7 @@ async def serve_store(config: Config, url: str, host: str = "127.0.0.1", port: i
                       access_log: bool = False, stop: asyncio.Event | None = None) -> None:
     """Serve the store's published files until `stop` (or a signal: the caller's). Raises
     StoreError, in one line naming the setting, when the store cannot be reached at start."""
-    from .daemon import _signals
+    from .signals import on_stop_signals
 
     stop = stop or asyncio.Event()
     # One clear error before listening; and the tables, if no worker has made them yet.
@@ -150,7 +150,7 @@ async def serve_store(config: Config, url: str, host: str = "127.0.0.1", port: i
     server = make_server(create_app(config.out_dir, health, Metrics(config.sites), source=source),
                          access_log=access_log)
     try:
-        with contextlib.closing(listen(host, port)) as sock, _signals(stop.set):
+        with contextlib.closing(listen(host, port)) as sock, on_stop_signals(stop.set):
             log.info("serving the feeds of %s on http://%s:%d/", redact(url), host,
                      sock.getsockname()[1])
             await serve_until(server, sock, stop)

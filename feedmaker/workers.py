@@ -38,7 +38,7 @@ from .errors import ParseError
 if TYPE_CHECKING:
 
     from .listing import Listing
-    from .parse import Parsed
+    from .model import Parsed
     from .web.survey import Survey
 
 __all__ = ["INLINE", "Inline", "ParserPool", "Parsers"]

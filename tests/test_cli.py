@@ -82,3 +82,18 @@ def test_a_build_that_finds_nothing_new_loads_no_parser_or_renderer(site: Sample
     assert proc.returncode == 0, proc.stderr
     assert "0 new article(s)" in proc.stderr and "0 file(s) written" in proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_worker_process_loads_neither_the_web_app_nor_the_parser() -> None:
+    # The parser runs in the pool's processes and hands back a pickled Parsed; the worker itself
+    # needs neither the parser (~50 ms to import) nor the daemon's web app (~200 ms), and each
+    # worker of a cluster paid for both at every start.
+    code = ("import pickle, sys\nimport feedmaker.cli_cluster\n"
+            "from feedmaker.cluster import run_worker\nfrom feedmaker.signals import on_stop_signals\n"
+            "from feedmaker.model import Article, Parsed\n"
+            "pickle.loads(pickle.dumps(Parsed(Article('https://a.test/x', 'X'), {'title': 'h1'})))\n"
+            "print(sorted(m for m in ('feedmaker.parse', 'feedmaker.daemon', 'feedmaker.web.app',"
+            " 'feedmaker.init', 'feedmaker.extract') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]"

@@ -26,7 +26,7 @@ from ..config import FIELDS, SITE_KEY, Config, LinkRules, Rule, SiteConfig, chec
 from ..errors import FeedmakerError
 from ..fetch import Fetcher, HostSlots
 from ..init import Proposal, fill_rates, guess_zone, render_block, site_key, url_regex
-from ..parse import Parsed
+from ..model import Parsed
 from ..urls import canonical_url, url_path
 from ..userregex import compile_user_regex
 from ..workers import Parsers
