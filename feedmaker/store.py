@@ -287,20 +287,21 @@ class Store:
 
     def _save(self, site: str, a: Article, aliases: Iterable[str], sections: Iterable[str],
               listed_title: str | None, now: datetime) -> Saved:
-        row = self.db.execute("SELECT * FROM articles WHERE site = ? AND url = ?",
-                              (site, a.url)).fetchone()
         section_names = list(dict.fromkeys(sections))
         recategorized = False
+        # Most saves are of new articles: insert first, and read the stored row only if there
+        # is one (a statement less per new article than looking first).
+        inserted = self.db.execute(
+            "INSERT INTO articles (site, url, title, authors, published, updated, summary, image,"
+            " content, tags, sections, first_seen, fetched, listed_title, digest, language)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (site, url) DO NOTHING RETURNING id",
+            (site, a.url, a.title, _json(a.authors), _iso(a.published), _iso(a.updated),
+             a.summary, a.image, a.content, _json(a.tags), _json(section_names),
+             _iso(a.first_seen or now), _iso(now), listed_title, LATER, a.language)).fetchone()
+        row = None if inserted else self.db.execute(
+            "SELECT * FROM articles WHERE site = ? AND url = ?", (site, a.url)).fetchone()
         if row is None:
-            first_seen = a.first_seen or now
-            cur = self.db.execute(
-                "INSERT INTO articles (site, url, title, authors, published, updated, summary, image,"
-                " content, tags, sections, first_seen, fetched, listed_title, digest, language)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
-                (site, a.url, a.title, _json(a.authors), _iso(a.published), _iso(a.updated),
-                 a.summary, a.image, a.content, _json(a.tags), _json(section_names),
-                 _iso(first_seen), _iso(now), listed_title, LATER, a.language))
-            article_id = cur.fetchone()[0]
+            article_id = inserted[0]
             changed, new = True, True
         else:
             article_id = row["id"]
