@@ -8,7 +8,10 @@ is a tag when the publisher lists it as one.
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from . import jsonld
@@ -86,11 +89,26 @@ def _or_none(tags: list[str]) -> list[str] | None:
 
 
 # --- the sources, as parse.FALLBACKS uses them --------------------------------------------------
+Source = Callable[[PageMeta], list[str] | None]
+
+
+def _once(source: Source) -> Source:
+    """A source computed once a page: repeated_ld_tags looks at the sources FALLBACKS tries after it."""
+    @functools.wraps(source)
+    def cached(m: PageMeta) -> list[str] | None:
+        key = "tags." + source.__name__
+        if key not in m.cache:
+            m.cache[key] = source(m)
+        return m.cache[key]  # type: ignore[no-any-return]
+    return cached
+
+
 # A CMS's own name for its keyword meta ("custom-keywords", "classification-tags"); names with a
 # tool's prefix are that tool's ("cxenseparse:keywords", "sailthru.tags": see mail_tags).
 _OWN_KEYWORDS = re.compile(r"^[a-z_-]*(?:keywords|tags)$")
 
 
+@_once
 def og_tags(m: PageMeta) -> list[str] | None:
     """article:tag (one meta per tag; one joined with commas split), else keyword meta (under
     any name a CMS gives it)."""
@@ -109,16 +127,19 @@ def section_tags(m: PageMeta) -> list[str] | None:
     return _or_none(clean_tags(split_keywords(m.ld.get("articleSection") or m.first("article:section")), m))
 
 
+@_once
 def mail_tags(m: PageMeta) -> list[str] | None:
     """sailthru.tags, a mailing tool's interest tags: often the page's tags as slugs
     ("andy-murray"), so only when the page lists its tags nowhere else."""
     return _or_none(clean_tags(split_keywords(m.first("sailthru.tags")), m))
 
 
+@_once
 def ld_tags(m: PageMeta) -> list[str] | None:
     return _or_none(clean_tags(split_keywords(m.ld.get("keywords")), m))
 
 
+@_once
 def rel_tags(m: PageMeta) -> list[str] | None:
     """rel=tag links; links to a category (rel="category tag", a /category/ page) only when
     the page has no plain tag links: the category is the site's section, not a tag."""
@@ -127,6 +148,55 @@ def rel_tags(m: PageMeta) -> list[str] | None:
              and "/category/" not in (n.attributes.get("href") or "")]
     return _or_none(clean_tags([n.text(separator=" ") for n in plain or links], m))
 
+
+# Other tools' tag metas ("sailthru.tags", "dyg:tags", "cxenseparse:pmc-tag"): often slugs, so
+# only witnesses of the page's tag lists, never taken as its tags themselves (but see mail_tags).
+_TOOL_TAGS = re.compile(r"^[\w-]+[:.][\w-]*(?:tags?|keywords)$")
+_DOTLESS = str.maketrans({"ı": "i", "ß": "ss", "ø": "o", "æ": "ae", "đ": "d", "ł": "l"})
+
+
+def _slug(tag: str) -> str:
+    """"Soruşturma", "sorusturma" and "Climate Change", "climate-change" compare alike."""
+    text = unicodedata.normalize("NFKD", tag.casefold().translate(_DOTLESS))
+    return re.sub(r"[\W_]+", "-", "".join(c for c in text if not unicodedata.combining(c))).strip("-")
+
+
+def _tool_tags(m: PageMeta) -> list[str]:
+    return [t for k, values in m.meta.items() if k != "article:tag" and _TOOL_TAGS.match(k)
+            for v in values for t in split_keywords(v)]
+
+
+def _repeated(tags: list[str], witnesses: list[Source], m: PageMeta) -> bool:
+    """Whether every one of `tags` is in one of the witnesses' lists (as a slug)."""
+    missing = {_slug(t) for t in tags}
+    for witness in witnesses:
+        missing -= {_slug(t) for t in witness(m) or ()}
+        if not missing:
+            return True
+    return False
+
+
+def repeated_ld_tags(m: PageMeta) -> list[str] | None:
+    """JSON-LD keywords before the list FALLBACKS would take first (keyword meta, tag links),
+    when that list holds entries the page repeats nowhere else and each JSON-LD keyword is
+    repeated by another of the page's tag lists (visible tag links, a mailing tool's tags,
+    another tool's tag meta). The two keyword fields are one CMS's tags for two readers; the
+    one the page's other lists bear out is its tag list, the extras of the other are the
+    section ("Health, Weight Loss") or words for search engines."""
+    ld = ld_tags(m)
+    if not ld:
+        return None
+    first = next(((s, found) for s in (og_tags, rel_tags, md_tags) if (found := s(m))), None)
+    if first is None or {_slug(t) for t in first[1]} == {_slug(t) for t in ld}:
+        return None
+    chosen, tags = first
+    # The keyword meta and JSON-LD keywords are one field twice: neither bears the other out.
+    witnesses = [s for s in (rel_tags, md_tags, mail_tags, _tool_tags) if s is not chosen]
+    if not _repeated(ld, witnesses, m):
+        return None
+    if chosen is not og_tags:
+        witnesses += [og_tags, ld_tags]
+    return None if _repeated(tags, witnesses, m) else ld
 
 # Links to a tag or topic page, the commonest unmarked way of listing an article's tags, in
 # the languages of the sites feedmaker meets ("thema", "tema", "sujet", "emne"...).
@@ -140,6 +210,7 @@ _TAG_LISTS = ('[class*="tags"], [class*="Tags"], [class*="tag-list"], [class*="t
               '[class*="tagList"], [class*="topic-list"], [class*="topicList"], .keywords, .topics')
 
 
+@_once
 def md_tags(m: PageMeta) -> list[str] | None:
     """Microdata keywords, else the links of a tag list (named by its class, else by its label),
     else the last group of links to tag pages outside page furniture and running text."""

@@ -460,6 +460,23 @@ def test_json_ld_article_body_beats_a_visible_teaser() -> None:
     ('<meta name="news_keywords" content="Boxen,Tyson Fury,Wladimir Klitschko">' +
      _ld('{"@type":"NewsArticle","headline":"x","keywords":"Boxen Tyson Fury Wladimir Klitschko"}'),
      ARTICLE_BODY, ["Boxen", "Tyson Fury", "Wladimir Klitschko"]),
+    # ... unless the meta list holds entries the page repeats nowhere else while its other
+    # lists (tag links, a tool's tag slugs) bear out each JSON-LD keyword: the extra is the section
+    ('<meta name="news_keywords" content="Health, Weight Loss">' +
+     _ld('{"@type":"NewsArticle","headline":"x","keywords":["Weight Loss"]}'),
+     ARTICLE_BODY + '<div class="tags"><a href="/t/weight-loss">Weight Loss</a></div>', ["Weight Loss"]),
+    ('<meta name="keywords" content="Card fraud probe, Payment firm probe">'
+     '<meta name="dyg:tags" content="news-detail,turkiye,tefecilik,sorusturma">' +
+     _ld('{"@type":"NewsArticle","headline":"x","keywords":"Tefecilik, Soruşturma"}'), ARTICLE_BODY,
+     ["Tefecilik", "Soruşturma"]),
+    # ... and the meta list stays when the page repeats it, or nothing bears out either list
+    ('<meta name="news_keywords" content="Wirtschaft, Bahn">' +
+     _ld('{"@type":"NewsArticle","headline":"x","keywords":["Bahn"]}'),
+     ARTICLE_BODY + '<div class="tags"><a href="/t/w">Wirtschaft</a><a href="/t/b">Bahn</a></div>',
+     ["Wirtschaft", "Bahn"]),
+    ('<meta name="news_keywords" content="Health, Weight Loss">' +
+     _ld('{"@type":"NewsArticle","headline":"x","keywords":["Weight Loss"]}'), ARTICLE_BODY,
+     ["Health", "Weight Loss"]),
     # a tag list named by class, and links to topic pages
     ("", ARTICLE_BODY + '<div class="articleTags"><span><a href="/person/giorgia-meloni/">Giorgia Meloni'
      "</a></span></div>", ["Giorgia Meloni"]),
