@@ -69,7 +69,24 @@ def clean_tags(raw: list[Any], m: PageMeta | None = None) -> list[str]:
             continue
         if tag and not _JUNK.search(tag) and not (dump and _LABELLED.match(tag)):
             seen.setdefault(tag.casefold(), tag)
-    return list(seen.values())
+    if m is None:
+        return list(seen.values())
+    tags = [t for k, t in seen.items() if k not in _BREAKING]
+    if any(t.casefold() in _NEWS for t in tags) and any(is_site_name(t, m) for t in tags):
+        tags = [t for t in tags if t.casefold() not in _NEWS and not is_site_name(t, m)]
+    return tags
+
+
+# A flag on the story, not its topic: "breaking news" in the languages feedmaker meets.
+_BREAKING = frozenset({"breaking", "breaking news", "eilmeldung", "última hora", "ultima ora",
+                       "dernière minute", "son dakika", "速報", "ニュース速報", "突发", "快讯", "속보"})
+# The bare words for news and newspaper. A tag on some sites ("News" beside "Sport"); in a list
+# that also names the site itself, the site's boilerplate for search engines, the same on every
+# page ("Asahi Shimbun Digital, Society, Miyazaki, Asahi Shimbun, News, Newspaper").
+_NEWS = frozenset({"news", "newspaper", "nachrichten", "zeitung", "noticias", "periódico", "notícias",
+                   "actualités", "nouvelles", "journal", "notizie", "nieuws", "nyheter", "nyheder",
+                   "uutiset", "wiadomości", "zprávy", "haberler", "haber", "ニュース", "新聞", "新闻",
+                   "报纸", "뉴스", "신문"})
 
 
 def _authors(m: PageMeta) -> set[str]:
@@ -124,7 +141,11 @@ def og_tags(m: PageMeta) -> list[str] | None:
 def section_tags(m: PageMeta) -> list[str] | None:
     """The article's section (JSON-LD articleSection, article:section): its category in a feed
     when the page names no tags at all."""
-    return _or_none(clean_tags(split_keywords(m.ld.get("articleSection") or m.first("article:section")), m))
+    sections = clean_tags(split_keywords(m.ld.get("articleSection") or m.first("article:section")), m)
+    # "News, Society": the root of a section path is the site's news front, not a category
+    if len(sections) > 1 and sections[0].casefold() in _NEWS:
+        sections = sections[1:]
+    return _or_none(sections)
 
 
 @_once
@@ -234,10 +255,11 @@ def md_tags(m: PageMeta) -> list[str] | None:
 
 
 # The label over a list of an article's tags, in the languages feedmaker meets: "Themen",
-# "Mehr lesen über", "Read more on these topics", "Relaterte emner", "Ämnen i artikeln"...
+# "Ähnliche Themen", "Mehr lesen über", "Read more on these topics", "Relaterte emner"...
 _TAG_LABEL = re.compile(
     r"(?:tags?|topics?|keywords|related topics|(?:read )?more (?:on|about) (?:these|this) topics?"
-    r"|themen|themen (?:des|dieses|im) artikels?|schlagw[öo]rter|schlagworte|stichw[öo]rter"
+    r"|themen|themen (?:des|dieses|im) artikels?|(?:ähnliche|verwandte) themen"
+    r"|schlagw[öo]rter|schlagworte|stichw[öo]rter"
     r"|mehr lesen über|mehr zu (?:diesen|den) themen|lesen sie mehr zu diesen themen"
     r"|sujets|thèmes|mots[- ]clés|temas|etiquetas|argomenti|onderwerpen|emner|relaterte emner"
     r"|ämnen|ämnen i artikeln|aiheet|tagi|témata|štítky)\s*:?", re.I)

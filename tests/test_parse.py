@@ -491,14 +491,34 @@ def test_json_ld_article_body_beats_a_visible_teaser() -> None:
     # a list of links under a label naming them as the article's topics
     ("", ARTICLE_BODY + '<div><div><h4>Mehr lesen über</h4></div><ul><li><a href="/wirtschaft/energie/">'
      'Energie</a></li><li><a href="/panorama/berlin/">Berlin</a></li></ul></div>', ["Energie", "Berlin"]),
+    # ... "related topics" in the page's language; a link home among topic links after the
+    # text is not a tag
+    ("", ARTICLE_BODY + '<div><h2>Ähnliche Themen</h2><aside><a href="/de/long-covid/t-64475679">Long '
+     'COVID</a><a href="/de/coronavirus/t-52106276">Coronavirus</a></aside></div>'
+     '<a href="/de/themen/s-9077">Zur Startseite</a>', ["Long COVID", "Coronavirus"]),
     # keyword meta under a CMS's own name, but not a tracking tool's ("cxenseparse:keywords")
     ('<meta name="cxenseparse:keywords" content="ai,enterprise"><meta name="custom-keywords" '
      'content="Aufsichtsrat, Deutsche Bank">', ARTICLE_BODY, ["Aufsichtsrat", "Deutsche Bank"]),
     ('<meta name="classification-tags" content="china,congress,fbi">', ARTICLE_BODY,
      ["china", "congress", "fbi"]),
+    # "breaking news" flags a story, it is not its topic
+    ('<meta name="keywords" content="国際,速報,中東">', ARTICLE_BODY, ["国際", "中東"]),
+    ('<meta property="article:tag" content="Breaking News"><meta property="article:tag" content="Wildfires">',
+     ARTICLE_BODY, ["Wildfires"]),
+    # the site's names with the bare words for news and newspaper: its boilerplate for search
+    # engines around the article's tags ...
+    ('<meta property="og:site_name" content="Example Shimbun Digital">'
+     '<meta name="keywords" content="Example Shimbun Digital,社会,宮崎県,Example Shimbun,ニュース,新聞">',
+     ARTICLE_BODY, ["社会", "宮崎県"]),
+    # ... but the bare word alone is a tag, and so is the site's name alone
+    ('<meta name="keywords" content="News, Basketball">' + SITE, ARTICLE_BODY, ["News", "Basketball"]),
     # no tags anywhere: the article's section is its category
     (_ld('{"@type":"NewsArticle","headline":"x","articleSection":"Esteri"}'), ARTICLE_BODY, ["Esteri"]),
     ('<meta property="article:section" content="Money">', ARTICLE_BODY, ["Money"]),
+    # ... below the site's news front, the root of its section path
+    (_ld('{"@type":"NewsArticle","headline":"x","articleSection":["ニュース","社会"]}'), ARTICLE_BODY,
+     ["社会"]),
+    (_ld('{"@type":"NewsArticle","headline":"x","articleSection":["News"]}'), ARTICLE_BODY, ["News"]),
     # a mailing tool's slugs only when the page lists its tags nowhere else: here a topic list
     # in a <nav> of its own
     ('<meta name="sailthru.tags" content="sport,tennis,andy-murray">', ARTICLE_BODY +
