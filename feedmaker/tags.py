@@ -24,8 +24,10 @@ RULE_TAG = 200  # a site's rule chose the element: its text is kept, cut to this
 _MAX_WORDS = 8
 _SEPARATOR = re.compile(r"\s*[,;|]\s*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-# CMS internals: "@handle", "post-id:1234", URLs, ids, counters.
-_JUNK = re.compile(r"^@|^[\w-]+:\S|://|^[^\w]*$|^\W*\d+\W*$|^[0-9a-f]{8}-[0-9a-f]{4}-", re.I)
+# CMS internals: "@handle", "post-id:1234", URLs, ids, counters, flags named like a program's
+# variables ("editors_pick", "comments_enabled").
+_JUNK = re.compile(r"^@|^[\w-]+:\S|://|^[^\w]*$|^\W*\d+\W*$|^[0-9a-f]{8}-[0-9a-f]{4}-"
+                   r"|^[a-z0-9]+(?:_[a-z0-9]+)+$", re.I)
 # "Category: News", "NLP Entity Tokens: India", "Day: Friday": labelled entries are a CMS's
 # dump when a list has several; one "Star Wars: Andor" among plain tags is a tag.
 _LABELLED = re.compile(r"^[^:]{1,30}:\s")

@@ -441,6 +441,9 @@ def test_json_ld_article_body_beats_a_visible_teaser() -> None:
     (_ld('{"@type":"NewsArticle","headline":"x","keywords":["8ae9ab2d-fe1b-4230-acb8-a59b52877682",'
          '"Category: Travel","NLP Entity Tokens: Jasper","example.com","(1)","Jasper park"]}'),
      ARTICLE_BODY, ["Jasper park"]),
+    # ... and a CMS's flags named like a program's variables
+    (_ld('{"@type":"NewsArticle","headline":"x","keywords":["editors_pick","steel tariffs"]}'),
+     ARTICLE_BODY, ["steel tariffs"]),
     # ... but a colon in a lone tag, and a company named by its domain, are tags
     ('<meta name="keywords" content="Star Wars: Andor, Booking.com, example.com">', ARTICLE_BODY,
      ["Star Wars: Andor", "Booking.com"]),
