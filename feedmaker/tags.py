@@ -74,7 +74,8 @@ def clean_tags(raw: list[Any], m: PageMeta | None = None) -> list[str]:
     if m is None:
         return list(seen.values())
     tags = [t for k, t in seen.items() if k not in _BREAKING]
-    if any(t.casefold() in _NEWS for t in tags) and any(is_site_name(t, m) for t in tags):
+    news = [t for t in tags if t.casefold() in _NEWS]  # "Haber" is a word and Habertürk's name
+    if news and any(is_site_name(t, m) for t in tags if t not in news):
         tags = [t for t in tags if t.casefold() not in _NEWS and not is_site_name(t, m)]
     return tags
 
@@ -87,8 +88,8 @@ _BREAKING = frozenset({"breaking", "breaking news", "eilmeldung", "última hora"
 # page ("Asahi Shimbun Digital, Society, Miyazaki, Asahi Shimbun, News, Newspaper").
 _NEWS = frozenset({"news", "newspaper", "nachrichten", "zeitung", "noticias", "periódico", "notícias",
                    "actualités", "nouvelles", "journal", "notizie", "nieuws", "nyheter", "nyheder",
-                   "uutiset", "wiadomości", "zprávy", "haberler", "haber", "ニュース", "新聞", "新闻",
-                   "报纸", "뉴스", "신문"})
+                   "uutiset", "wiadomości", "zprávy", "haberler", "haber", "новости", "أخبار", "ニュース",
+                   "新聞", "新闻", "报纸", "뉴스", "신문"})
 
 
 def _authors(m: PageMeta) -> set[str]:
@@ -253,7 +254,14 @@ def md_tags(m: PageMeta) -> list[str] | None:
                 nodes.append(link)
     if not nodes:
         nodes = _labelled_links(m) or _topic_links(m)
+    elif any(_TAG_HREF.search(n.attributes.get("href") or "") for n in nodes):
+        # "Sport" (/sport/) before "World Cup 2026" (/tag/world-cup-2026/): the template puts the
+        # site's section first in the article's list of tag links
+        nodes = [n for n in nodes if not _SECTION_HREF.match(n.attributes.get("href") or "")]
     return _or_none(clean_tags([n.text(separator=" ") for n in nodes], m))
+
+
+_SECTION_HREF = re.compile(r"(?:https?://[^/]+)?/[^/?#]+/?$")  # a section front: "/sport/"
 
 
 # The label over a list of an article's tags, in the languages feedmaker meets: "Themen",

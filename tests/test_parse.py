@@ -480,6 +480,9 @@ def test_json_ld_article_body_beats_a_visible_teaser() -> None:
     ('<meta name="news_keywords" content="Health, Weight Loss">' +
      _ld('{"@type":"NewsArticle","headline":"x","keywords":["Weight Loss"]}'), ARTICLE_BODY,
      ["Health", "Weight Loss"]),
+    # a section front among the links to tag pages of a tag list is the site's section
+    ("", ARTICLE_BODY + '<div class="tag-list"><a href="/sport/">Sport</a>'
+     '<a href="/tag/world-cup-2026/">World Cup 2026</a></div>', ["World Cup 2026"]),
     # a tag list named by class, and links to topic pages
     ("", ARTICLE_BODY + '<div class="articleTags"><span><a href="/person/giorgia-meloni/">Giorgia Meloni'
      "</a></span></div>", ["Giorgia Meloni"]),
@@ -514,6 +517,9 @@ def test_json_ld_article_body_beats_a_visible_teaser() -> None:
      '<meta name="keywords" content="Example Shimbun Digital,社会,宮崎県,Example Shimbun,ニュース,新聞">',
      ARTICLE_BODY, ["社会", "宮崎県"]),
     # ... but the bare word alone is a tag, and so is the site's name alone
+    # ... not when the word for news is what makes the tag look like the site's name
+    ('<meta property="og:site_name" content="Newsday"><meta name="keywords" content="News, Wildfire">',
+     ARTICLE_BODY, ["News", "Wildfire"]),
     ('<meta name="keywords" content="News, Basketball">' + SITE, ARTICLE_BODY, ["News", "Basketball"]),
     # no tags anywhere: the article's section is its category
     (_ld('{"@type":"NewsArticle","headline":"x","articleSection":"Esteri"}'), ARTICLE_BODY, ["Esteri"]),
