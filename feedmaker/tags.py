@@ -3,7 +3,11 @@
 Keyword fields carry more than tags: "Category: News", "NLP Entity Tokens: India", content
 ids, hosts, the author's name (a byline link among the topic links). What is left is one tag
 per item, split where the page joined several into one string. The site's own name stays: it
-is a tag when the publisher lists it as one.
+is a tag when the publisher lists it as one, unless the list also holds the bare word for news
+("Asahi Shimbun, News, Newspaper": the site's words for search engines, on every page).
+
+The keyword meta comes first, JSON-LD keywords later, unless the page's other tag lists bear
+out the JSON-LD keywords and not the meta's (repeated_ld_tags).
 """
 
 from __future__ import annotations
@@ -74,12 +78,17 @@ def clean_tags(raw: list[Any], m: PageMeta | None = None) -> list[str]:
     if m is None:
         return list(seen.values())
     tags = [t for k, t in seen.items() if k not in _BREAKING]
+    if len(tags) >= _CODES and all(_CODE.fullmatch(t) for t in tags):
+        return []  # "AER, AERO, INDG08, SWASIA, ...": a wire service's subject codes
     news = [t for t in tags if t.casefold() in _NEWS]  # "Haber" is a word and Habertürk's name
     if news and any(is_site_name(t, m) for t in tags if t not in news):
         tags = [t for t in tags if t.casefold() not in _NEWS and not is_site_name(t, m)]
     return tags
 
 
+# A list of only these is codes for machines, not tags for readers (a few acronyms are tags).
+_CODE = re.compile(r"[A-Z][A-Z0-9]{1,7}")
+_CODES = 8
 # A flag on the story, not its topic: "breaking news" in the languages feedmaker meets.
 _BREAKING = frozenset({"breaking", "breaking news", "eilmeldung", "última hora", "ultima ora",
                        "dernière minute", "son dakika", "速報", "ニュース速報", "突发", "快讯", "속보"})
@@ -221,6 +230,7 @@ def repeated_ld_tags(m: PageMeta) -> list[str] | None:
     if chosen is not og_tags:
         witnesses += [og_tags, ld_tags]
     return None if _repeated(tags, witnesses, m) else ld
+
 
 # Links to a tag or topic page, the commonest unmarked way of listing an article's tags, in
 # the languages of the sites feedmaker meets ("thema", "tema", "sujet", "emne"...).

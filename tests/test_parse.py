@@ -444,6 +444,12 @@ def test_json_ld_article_body_beats_a_visible_teaser() -> None:
     # ... and a CMS's flags named like a program's variables
     (_ld('{"@type":"NewsArticle","headline":"x","keywords":["editors_pick","steel tariffs"]}'),
      ARTICLE_BODY, ["steel tariffs"]),
+    # ... and a wire service's subject codes, the whole list (the section is the category); a few
+    # acronyms are tags
+    ('<meta name="keywords" content="AER,AERO,AIRL,INDG08,TRAN,SWASIA,MEAST,ASXPAC">'
+     '<meta property="article:section" content="Aerospace &amp; Defense">', ARTICLE_BODY,
+     ["Aerospace & Defense"]),
+    ('<meta name="keywords" content="NATO,EU,USA,Ukraine">', ARTICLE_BODY, ["NATO", "EU", "USA", "Ukraine"]),
     # ... but a colon in a lone tag, and a company named by its domain, are tags
     ('<meta name="keywords" content="Star Wars: Andor, Booking.com, example.com">', ARTICLE_BODY,
      ["Star Wars: Andor", "Booking.com"]),
