@@ -3,12 +3,19 @@
 Keyword fields carry more than tags: "Category: News", "NLP Entity Tokens: India", content
 ids, hosts, the author's name (a byline link among the topic links). What is left is one tag
 per item, split where the page joined several into one string. The site's own name stays: it
-is a tag when the publisher lists it as one.
+is a tag when the publisher lists it as one, unless the list also holds the bare word for news
+("Asahi Shimbun, News, Newspaper": the site's words for search engines, on every page).
+
+The keyword meta comes first, JSON-LD keywords later, unless the page's other tag lists bear
+out the JSON-LD keywords and not the meta's (repeated_ld_tags).
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from . import jsonld
@@ -21,8 +28,10 @@ RULE_TAG = 200  # a site's rule chose the element: its text is kept, cut to this
 _MAX_WORDS = 8
 _SEPARATOR = re.compile(r"\s*[,;|]\s*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-# CMS internals: "@handle", "post-id:1234", URLs, ids, counters.
-_JUNK = re.compile(r"^@|^[\w-]+:\S|://|^[^\w]*$|^\W*\d+\W*$|^[0-9a-f]{8}-[0-9a-f]{4}-", re.I)
+# CMS internals: "@handle", "post-id:1234", URLs, ids, counters, flags named like a program's
+# variables ("editors_pick", "comments_enabled").
+_JUNK = re.compile(r"^@|^[\w-]+:\S|://|^[^\w]*$|^\W*\d+\W*$|^[0-9a-f]{8}-[0-9a-f]{4}-"
+                   r"|^[a-z0-9]+(?:_[a-z0-9]+)+$", re.I)
 # "Category: News", "NLP Entity Tokens: India", "Day: Friday": labelled entries are a CMS's
 # dump when a list has several; one "Star Wars: Andor" among plain tags is a tag.
 _LABELLED = re.compile(r"^[^:]{1,30}:\s")
@@ -66,7 +75,30 @@ def clean_tags(raw: list[Any], m: PageMeta | None = None) -> list[str]:
             continue
         if tag and not _JUNK.search(tag) and not (dump and _LABELLED.match(tag)):
             seen.setdefault(tag.casefold(), tag)
-    return list(seen.values())
+    if m is None:
+        return list(seen.values())
+    tags = [t for k, t in seen.items() if k not in _BREAKING]
+    if len(tags) >= _CODES and all(_CODE.fullmatch(t) for t in tags):
+        return []  # "AER, AERO, INDG08, SWASIA, ...": a wire service's subject codes
+    news = [t for t in tags if t.casefold() in _NEWS]  # "Haber" is a word and Habertürk's name
+    if news and any(is_site_name(t, m) for t in tags if t not in news):
+        tags = [t for t in tags if t.casefold() not in _NEWS and not is_site_name(t, m)]
+    return tags
+
+
+# A list of only these is codes for machines, not tags for readers (a few acronyms are tags).
+_CODE = re.compile(r"[A-Z][A-Z0-9]{1,7}")
+_CODES = 8
+# A flag on the story, not its topic: "breaking news" in the languages feedmaker meets.
+_BREAKING = frozenset({"breaking", "breaking news", "eilmeldung", "última hora", "ultima ora",
+                       "dernière minute", "son dakika", "速報", "ニュース速報", "突发", "快讯", "속보"})
+# The bare words for news and newspaper. A tag on some sites ("News" beside "Sport"); in a list
+# that also names the site itself, the site's boilerplate for search engines, the same on every
+# page ("Asahi Shimbun Digital, Society, Miyazaki, Asahi Shimbun, News, Newspaper").
+_NEWS = frozenset({"news", "newspaper", "nachrichten", "zeitung", "noticias", "periódico", "notícias",
+                   "actualités", "nouvelles", "journal", "notizie", "nieuws", "nyheter", "nyheder",
+                   "uutiset", "wiadomości", "zprávy", "haberler", "haber", "новости", "أخبار", "ニュース",
+                   "新聞", "新闻", "报纸", "뉴스", "신문"})
 
 
 def _authors(m: PageMeta) -> set[str]:
@@ -86,11 +118,26 @@ def _or_none(tags: list[str]) -> list[str] | None:
 
 
 # --- the sources, as parse.FALLBACKS uses them --------------------------------------------------
+Source = Callable[[PageMeta], list[str] | None]
+
+
+def _once(source: Source) -> Source:
+    """A source computed once a page: repeated_ld_tags looks at the sources FALLBACKS tries after it."""
+    @functools.wraps(source)
+    def cached(m: PageMeta) -> list[str] | None:
+        key = "tags." + source.__name__
+        if key not in m.cache:
+            m.cache[key] = source(m)
+        return m.cache[key]  # type: ignore[no-any-return]
+    return cached
+
+
 # A CMS's own name for its keyword meta ("custom-keywords", "classification-tags"); names with a
 # tool's prefix are that tool's ("cxenseparse:keywords", "sailthru.tags": see mail_tags).
 _OWN_KEYWORDS = re.compile(r"^[a-z_-]*(?:keywords|tags)$")
 
 
+@_once
 def og_tags(m: PageMeta) -> list[str] | None:
     """article:tag (one meta per tag; one joined with commas split), else keyword meta (under
     any name a CMS gives it)."""
@@ -106,19 +153,26 @@ def og_tags(m: PageMeta) -> list[str] | None:
 def section_tags(m: PageMeta) -> list[str] | None:
     """The article's section (JSON-LD articleSection, article:section): its category in a feed
     when the page names no tags at all."""
-    return _or_none(clean_tags(split_keywords(m.ld.get("articleSection") or m.first("article:section")), m))
+    sections = clean_tags(split_keywords(m.ld.get("articleSection") or m.first("article:section")), m)
+    # "News, Society": the root of a section path is the site's news front, not a category
+    if len(sections) > 1 and sections[0].casefold() in _NEWS:
+        sections = sections[1:]
+    return _or_none(sections)
 
 
+@_once
 def mail_tags(m: PageMeta) -> list[str] | None:
     """sailthru.tags, a mailing tool's interest tags: often the page's tags as slugs
     ("andy-murray"), so only when the page lists its tags nowhere else."""
     return _or_none(clean_tags(split_keywords(m.first("sailthru.tags")), m))
 
 
+@_once
 def ld_tags(m: PageMeta) -> list[str] | None:
     return _or_none(clean_tags(split_keywords(m.ld.get("keywords")), m))
 
 
+@_once
 def rel_tags(m: PageMeta) -> list[str] | None:
     """rel=tag links; links to a category (rel="category tag", a /category/ page) only when
     the page has no plain tag links: the category is the site's section, not a tag."""
@@ -126,6 +180,56 @@ def rel_tags(m: PageMeta) -> list[str] | None:
     plain = [n for n in links if "category" not in (n.attributes.get("rel") or "").split()
              and "/category/" not in (n.attributes.get("href") or "")]
     return _or_none(clean_tags([n.text(separator=" ") for n in plain or links], m))
+
+
+# Other tools' tag metas ("sailthru.tags", "dyg:tags", "cxenseparse:pmc-tag"): often slugs, so
+# only witnesses of the page's tag lists, never taken as its tags themselves (but see mail_tags).
+_TOOL_TAGS = re.compile(r"^[\w-]+[:.][\w-]*(?:tags?|keywords)$")
+_DOTLESS = str.maketrans({"ı": "i", "ß": "ss", "ø": "o", "æ": "ae", "đ": "d", "ł": "l"})
+
+
+def _slug(tag: str) -> str:
+    """"Soruşturma", "sorusturma" and "Climate Change", "climate-change" compare alike."""
+    text = unicodedata.normalize("NFKD", tag.casefold().translate(_DOTLESS))
+    return re.sub(r"[\W_]+", "-", "".join(c for c in text if not unicodedata.combining(c))).strip("-")
+
+
+def _tool_tags(m: PageMeta) -> list[str]:
+    return [t for k, values in m.meta.items() if k != "article:tag" and _TOOL_TAGS.match(k)
+            for v in values for t in split_keywords(v)]
+
+
+def _repeated(tags: list[str], witnesses: list[Source], m: PageMeta) -> bool:
+    """Whether every one of `tags` is in one of the witnesses' lists (as a slug)."""
+    missing = {_slug(t) for t in tags}
+    for witness in witnesses:
+        missing -= {_slug(t) for t in witness(m) or ()}
+        if not missing:
+            return True
+    return False
+
+
+def repeated_ld_tags(m: PageMeta) -> list[str] | None:
+    """JSON-LD keywords before the list FALLBACKS would take first (keyword meta, tag links),
+    when that list holds entries the page repeats nowhere else and each JSON-LD keyword is
+    repeated by another of the page's tag lists (visible tag links, a mailing tool's tags,
+    another tool's tag meta). The two keyword fields are one CMS's tags for two readers; the
+    one the page's other lists bear out is its tag list, the extras of the other are the
+    section ("Health, Weight Loss") or words for search engines."""
+    ld = ld_tags(m)
+    if not ld:
+        return None
+    first = next(((s, found) for s in (og_tags, rel_tags, md_tags) if (found := s(m))), None)
+    if first is None or {_slug(t) for t in first[1]} == {_slug(t) for t in ld}:
+        return None
+    chosen, tags = first
+    # The keyword meta and JSON-LD keywords are one field twice: neither bears the other out.
+    witnesses = [s for s in (rel_tags, md_tags, mail_tags, _tool_tags) if s is not chosen]
+    if not _repeated(ld, witnesses, m):
+        return None
+    if chosen is not og_tags:
+        witnesses += [og_tags, ld_tags]
+    return None if _repeated(tags, witnesses, m) else ld
 
 
 # Links to a tag or topic page, the commonest unmarked way of listing an article's tags, in
@@ -140,6 +244,7 @@ _TAG_LISTS = ('[class*="tags"], [class*="Tags"], [class*="tag-list"], [class*="t
               '[class*="tagList"], [class*="topic-list"], [class*="topicList"], .keywords, .topics')
 
 
+@_once
 def md_tags(m: PageMeta) -> list[str] | None:
     """Microdata keywords, else the links of a tag list (named by its class, else by its label),
     else the last group of links to tag pages outside page furniture and running text."""
@@ -159,14 +264,22 @@ def md_tags(m: PageMeta) -> list[str] | None:
                 nodes.append(link)
     if not nodes:
         nodes = _labelled_links(m) or _topic_links(m)
+    elif any(_TAG_HREF.search(n.attributes.get("href") or "") for n in nodes):
+        # "Sport" (/sport/) before "World Cup 2026" (/tag/world-cup-2026/): the template puts the
+        # site's section first in the article's list of tag links
+        nodes = [n for n in nodes if not _SECTION_HREF.match(n.attributes.get("href") or "")]
     return _or_none(clean_tags([n.text(separator=" ") for n in nodes], m))
 
 
+_SECTION_HREF = re.compile(r"(?:https?://[^/]+)?/[^/?#]+/?$")  # a section front: "/sport/"
+
+
 # The label over a list of an article's tags, in the languages feedmaker meets: "Themen",
-# "Mehr lesen über", "Read more on these topics", "Relaterte emner", "Ämnen i artikeln"...
+# "Ähnliche Themen", "Mehr lesen über", "Read more on these topics", "Relaterte emner"...
 _TAG_LABEL = re.compile(
     r"(?:tags?|topics?|keywords|related topics|(?:read )?more (?:on|about) (?:these|this) topics?"
-    r"|themen|themen (?:des|dieses|im) artikels?|schlagw[öo]rter|schlagworte|stichw[öo]rter"
+    r"|themen|themen (?:des|dieses|im) artikels?|(?:ähnliche|verwandte) themen"
+    r"|schlagw[öo]rter|schlagworte|stichw[öo]rter"
     r"|mehr lesen über|mehr zu (?:diesen|den) themen|lesen sie mehr zu diesen themen"
     r"|sujets|thèmes|mots[- ]clés|temas|etiquetas|argomenti|onderwerpen|emner|relaterte emner"
     r"|ämnen|ämnen i artikeln|aiheet|tagi|témata|štítky)\s*:?", re.I)

@@ -441,6 +441,15 @@ def test_json_ld_article_body_beats_a_visible_teaser() -> None:
     (_ld('{"@type":"NewsArticle","headline":"x","keywords":["8ae9ab2d-fe1b-4230-acb8-a59b52877682",'
          '"Category: Travel","NLP Entity Tokens: Jasper","example.com","(1)","Jasper park"]}'),
      ARTICLE_BODY, ["Jasper park"]),
+    # ... and a CMS's flags named like a program's variables
+    (_ld('{"@type":"NewsArticle","headline":"x","keywords":["editors_pick","steel tariffs"]}'),
+     ARTICLE_BODY, ["steel tariffs"]),
+    # ... and a wire service's subject codes, the whole list (the section is the category); a few
+    # acronyms are tags
+    ('<meta name="keywords" content="AER,AERO,AIRL,INDG08,TRAN,SWASIA,MEAST,ASXPAC">'
+     '<meta property="article:section" content="Aerospace &amp; Defense">', ARTICLE_BODY,
+     ["Aerospace & Defense"]),
+    ('<meta name="keywords" content="NATO,EU,USA,Ukraine">', ARTICLE_BODY, ["NATO", "EU", "USA", "Ukraine"]),
     # ... but a colon in a lone tag, and a company named by its domain, are tags
     ('<meta name="keywords" content="Star Wars: Andor, Booking.com, example.com">', ARTICLE_BODY,
      ["Star Wars: Andor", "Booking.com"]),
@@ -460,6 +469,26 @@ def test_json_ld_article_body_beats_a_visible_teaser() -> None:
     ('<meta name="news_keywords" content="Boxen,Tyson Fury,Wladimir Klitschko">' +
      _ld('{"@type":"NewsArticle","headline":"x","keywords":"Boxen Tyson Fury Wladimir Klitschko"}'),
      ARTICLE_BODY, ["Boxen", "Tyson Fury", "Wladimir Klitschko"]),
+    # ... unless the meta list holds entries the page repeats nowhere else while its other
+    # lists (tag links, a tool's tag slugs) bear out each JSON-LD keyword: the extra is the section
+    ('<meta name="news_keywords" content="Health, Weight Loss">' +
+     _ld('{"@type":"NewsArticle","headline":"x","keywords":["Weight Loss"]}'),
+     ARTICLE_BODY + '<div class="tags"><a href="/t/weight-loss">Weight Loss</a></div>', ["Weight Loss"]),
+    ('<meta name="keywords" content="Card fraud probe, Payment firm probe">'
+     '<meta name="dyg:tags" content="news-detail,turkiye,tefecilik,sorusturma">' +
+     _ld('{"@type":"NewsArticle","headline":"x","keywords":"Tefecilik, Soruşturma"}'), ARTICLE_BODY,
+     ["Tefecilik", "Soruşturma"]),
+    # ... and the meta list stays when the page repeats it, or nothing bears out either list
+    ('<meta name="news_keywords" content="Wirtschaft, Bahn">' +
+     _ld('{"@type":"NewsArticle","headline":"x","keywords":["Bahn"]}'),
+     ARTICLE_BODY + '<div class="tags"><a href="/t/w">Wirtschaft</a><a href="/t/b">Bahn</a></div>',
+     ["Wirtschaft", "Bahn"]),
+    ('<meta name="news_keywords" content="Health, Weight Loss">' +
+     _ld('{"@type":"NewsArticle","headline":"x","keywords":["Weight Loss"]}'), ARTICLE_BODY,
+     ["Health", "Weight Loss"]),
+    # a section front among the links to tag pages of a tag list is the site's section
+    ("", ARTICLE_BODY + '<div class="tag-list"><a href="/sport/">Sport</a>'
+     '<a href="/tag/world-cup-2026/">World Cup 2026</a></div>', ["World Cup 2026"]),
     # a tag list named by class, and links to topic pages
     ("", ARTICLE_BODY + '<div class="articleTags"><span><a href="/person/giorgia-meloni/">Giorgia Meloni'
      "</a></span></div>", ["Giorgia Meloni"]),
@@ -474,14 +503,37 @@ def test_json_ld_article_body_beats_a_visible_teaser() -> None:
     # a list of links under a label naming them as the article's topics
     ("", ARTICLE_BODY + '<div><div><h4>Mehr lesen über</h4></div><ul><li><a href="/wirtschaft/energie/">'
      'Energie</a></li><li><a href="/panorama/berlin/">Berlin</a></li></ul></div>', ["Energie", "Berlin"]),
+    # ... "related topics" in the page's language; a link home among topic links after the
+    # text is not a tag
+    ("", ARTICLE_BODY + '<div><h2>Ähnliche Themen</h2><aside><a href="/de/long-covid/t-64475679">Long '
+     'COVID</a><a href="/de/coronavirus/t-52106276">Coronavirus</a></aside></div>'
+     '<a href="/de/themen/s-9077">Zur Startseite</a>', ["Long COVID", "Coronavirus"]),
     # keyword meta under a CMS's own name, but not a tracking tool's ("cxenseparse:keywords")
     ('<meta name="cxenseparse:keywords" content="ai,enterprise"><meta name="custom-keywords" '
      'content="Aufsichtsrat, Deutsche Bank">', ARTICLE_BODY, ["Aufsichtsrat", "Deutsche Bank"]),
     ('<meta name="classification-tags" content="china,congress,fbi">', ARTICLE_BODY,
      ["china", "congress", "fbi"]),
+    # "breaking news" flags a story, it is not its topic
+    ('<meta name="keywords" content="国際,速報,中東">', ARTICLE_BODY, ["国際", "中東"]),
+    ('<meta property="article:tag" content="Breaking News"><meta property="article:tag" content="Wildfires">',
+     ARTICLE_BODY, ["Wildfires"]),
+    # the site's names with the bare words for news and newspaper: its boilerplate for search
+    # engines around the article's tags ...
+    ('<meta property="og:site_name" content="Example Shimbun Digital">'
+     '<meta name="keywords" content="Example Shimbun Digital,社会,宮崎県,Example Shimbun,ニュース,新聞">',
+     ARTICLE_BODY, ["社会", "宮崎県"]),
+    # ... but the bare word alone is a tag, and so is the site's name alone
+    # ... not when the word for news is what makes the tag look like the site's name
+    ('<meta property="og:site_name" content="Newsday"><meta name="keywords" content="News, Wildfire">',
+     ARTICLE_BODY, ["News", "Wildfire"]),
+    ('<meta name="keywords" content="News, Basketball">' + SITE, ARTICLE_BODY, ["News", "Basketball"]),
     # no tags anywhere: the article's section is its category
     (_ld('{"@type":"NewsArticle","headline":"x","articleSection":"Esteri"}'), ARTICLE_BODY, ["Esteri"]),
     ('<meta property="article:section" content="Money">', ARTICLE_BODY, ["Money"]),
+    # ... below the site's news front, the root of its section path
+    (_ld('{"@type":"NewsArticle","headline":"x","articleSection":["ニュース","社会"]}'), ARTICLE_BODY,
+     ["社会"]),
+    (_ld('{"@type":"NewsArticle","headline":"x","articleSection":["News"]}'), ARTICLE_BODY, ["News"]),
     # a mailing tool's slugs only when the page lists its tags nowhere else: here a topic list
     # in a <nav> of its own
     ('<meta name="sailthru.tags" content="sport,tennis,andy-murray">', ARTICLE_BODY +
