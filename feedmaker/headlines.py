@@ -33,8 +33,7 @@ _MARK = re.compile(r"\s*[¶§#🔗]\s*$")
 # "标题_频道_网站" on Chinese sites).
 _SEPARATOR = re.compile(r"\s+[|–—·•»/-]\s+|\s*(?:[|•]|::|--)\s*|_(?=\S)")
 _NOT_ALNUM = re.compile(r"\W+")
-# What separates a kicker from the headline after it: a hidden " - " between the two, a colon.
-_LEADING = re.compile(r"^(?:[|–—·•/:-]\s*)+")
+_WORD = re.compile(r"\w+")
 # A metadata title's own kicker: "Kicker: Headline".
 _KICKER = re.compile(r"^[^:]{2,60}:\s+(?=\S)")
 # Hrefs of a link to the site's home page: a heading that is one is the site's logo.
@@ -77,7 +76,7 @@ def _forms(node: LexborNode) -> tuple[str, ...]:
     first = next((c for c in node.iter() if c.text().strip()), None)
     if first is not None:
         kicker = clean_text(first.text(separator=" "))
-        rest = _LEADING.sub("", text[len(kicker):].strip()) if text.startswith(kicker) else ""
+        rest = text[len(kicker):].strip() if text.startswith(kicker) else ""
         if key(rest):
             return (rest, text)
     return (text,)
@@ -132,14 +131,39 @@ def _meta_forms(m: PageMeta, title: str) -> dict[str, str]:
 
 def agreed_title(m: PageMeta) -> str | None:
     """The first visible heading that a metadata title repeats, in the metadata's wording (a
-    heading's text runs its parts together: "Kicker Headline", a space before a colon).
+    heading's text runs its parts together: "Kicker Headline", a space before a colon); or
+    og:title when it is that headline with words cut.
 
-    The metadata titles are asked in order of trust (og:title first): when a heading's text
-    with its kicker and without are both metadata titles, the first to repeat one of them
-    says whether the kicker belongs to the headline."""
+    A feed is read as a list of titles, the way a share card is: an og:title that only leaves
+    words out of the headline ("... here's how to check" for "... here's how to check if you
+    have the rare buck", "Interimstrainer X" for "MSV-Interimstrainer X") is the short form
+    the publisher wrote for such lists. A reworded og:title is another title: the heading
+    stays."""
     titles = list(dict.fromkeys(meta_titles(m)))  # og:title and twitter:title are often one
-    if not titles:
+    found = _agreed(m, titles) if titles else None
+    return _short_form(m, found) or found if found else None
+
+
+def _short_form(m: PageMeta, headline: str) -> str | None:
+    """og:title without the site's name when it is `headline` with words left out, keeping at
+    least half of them (and 3); not one ending in "…", a title cut at a length limit."""
+    og = m.first("og:title")
+    if not og:
         return None
+    short = strip_site_name(og, m)
+    words, of = _WORD.findall(short.casefold()), _WORD.findall(headline.casefold())
+    if not 3 <= len(words) < len(of) or 2 * len(words) < len(of) or short.endswith(("…", "...")):
+        return None
+    rest = iter(of)
+    # `in` on an iterator consumes it up to the match: the words in the headline's order.
+    return short if all(word in rest for word in words) else None
+
+
+def _agreed(m: PageMeta, titles: list[str]) -> str | None:
+    """The first visible heading a metadata title repeats. The metadata titles are asked in
+    order of trust (og:title first): when a heading's text with its kicker and without are
+    both metadata titles, the first to repeat one of them says whether the kicker belongs to
+    the headline."""
     forms: list[dict[str, str]] | None = None
     for head in headings(m):
         keys = [key(text) for text in head]
@@ -151,12 +175,12 @@ def agreed_title(m: PageMeta) -> str | None:
                 return found
             forms = [_meta_forms(m, t) for t in titles]
         found = next((f[k] for f in forms for k in keys if k in f), None)
-        if found is None:
-            # A heading under one kicker whose metadata title puts another before it
-            # ("Kicker A - Headline" over the article, "Kicker B: Headline" in og:title):
-            # only when no metadata title names the heading as it is.
-            found = next((t for t in (_kickerless(m, t) for t in titles) if key(t) in keys[:1]
-                          and len(keys) > 1), None)
+        if found is None and len(keys) > 1:
+            # A heading under a kicker of its own whose metadata title puts another before
+            # the same headline ("Kicker A - Headline" over the article, "Kicker B: Headline"
+            # in og:title): only when no metadata title names the heading as it is.
+            found = next((tail for t in titles if (tail := _kickerless(m, t)) and key(tail) == keys[0]),
+                         None)
         if found is not None:
             return found
     return None
