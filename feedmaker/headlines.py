@@ -148,7 +148,7 @@ def _short_form(m: PageMeta, headline: str) -> str | None:
     """og:title without the site's name when it is `headline` with words left out, keeping at
     least half of them (and 3); not one ending in "…", a title cut at a length limit."""
     og = m.first("og:title")
-    if not og:
+    if not og or og == headline:  # the commonest page: og:title is the headline
         return None
     short = strip_site_name(og, m)
     words, of = _WORD.findall(short.casefold()), _WORD.findall(headline.casefold())

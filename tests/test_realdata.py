@@ -43,13 +43,15 @@ def test_authors_and_body(scores: dict[str, object]) -> None:
 
 
 def test_titles_and_tags(scores: dict[str, object]) -> None:
-    # Issue 12 asks 0.92 and 0.75; these floors are where this work left them (0.902, 0.719;
-    # 0.844 and 0.624 before it). Titles: the remaining misses are pages whose visible headline
-    # repeats one metadata title while the label is another (fundus's per-publisher choice:
-    # og:title on some, the JSON-LD headline on others, with the same markup). Tags: on ~60
-    # of the 210 labelled pages no source of the page gives the labelled set (site-wide
-    # keywords, sections added by the publisher's parser, tags only in scripts).
-    assert _all(scores, "title") >= 0.895
+    # Issue 12 asks 0.92 and 0.75. Titles meet it (0.922, 320 of 347 pages; 0.844 at the
+    # session start, 0.902 before the <meta> headline, the kicker order and og:title's short
+    # form): the remaining misses are pages whose visible headline repeats one metadata title
+    # while the label is another (fundus's per-publisher choice: og:title on some, the JSON-LD
+    # headline on others, with the same markup). The tags floor is where the work left it
+    # (0.719; 0.624 before): on ~60 of the 210 labelled pages no source of the page gives the
+    # labelled set (site-wide keywords, sections added by the publisher's parser, tags only in
+    # scripts).
+    assert _all(scores, "title") >= 0.92
     assert _all(scores, "tags") >= 0.715
 
 
