@@ -33,6 +33,9 @@ _MARK = re.compile(r"\s*[¶§#🔗]\s*$")
 # "标题_频道_网站" on Chinese sites).
 _SEPARATOR = re.compile(r"\s+[|–—·•»/-]\s+|\s*(?:[|•]|::|--)\s*|_(?=\S)")
 _NOT_ALNUM = re.compile(r"\W+")
+_WORD = re.compile(r"\w+")
+# A metadata title's own kicker: "Kicker: Headline".
+_KICKER = re.compile(r"^[^:]{2,60}:\s+(?=\S)")
 # Hrefs of a link to the site's home page: a heading that is one is the site's logo.
 _HOME = re.compile(r"^(?:\.?/|(?:\.?/)?index\.\w+|https?://[^/]+/?)$", re.I)
 _FURNITURE = frozenset({"nav", "aside", "form", "footer"})
@@ -107,41 +110,84 @@ def meta_titles(m: PageMeta) -> list[str]:
     """What the page's metadata calls its title, as written (site names still in)."""
     found = [t for k in ("og:title", "twitter:title", "dc.title") for t in m.meta.get(k, ())[:1]]
     found += [t for k in ("headline",) if (t := jsonld.text(m.ld.get(k)))]
+    # A <meta> headline (itemprop="headline", or name="headline" beside og:title).
+    found += m.meta.get("headline", [])[:1]
     node = m.tree.css_first("title")
     if node is not None and (t := clean_text(node.text())):
         found.append(t)
     return found
 
 
-def _meta_forms(m: PageMeta, titles: list[str]) -> dict[str, str]:
-    """key -> text of each metadata title as written, without the site's name, and its head
+def _meta_forms(m: PageMeta, title: str) -> dict[str, str]:
+    """key -> text of a metadata title as written, without the site's name, and its head
     before the first separator ("Headline | Section | Site" -> "Headline")."""
     forms: dict[str, str] = {}
-    for title in titles:
-        cut = _SEPARATOR.search(title)
-        for form in (title, strip_site_name(title, m), title[:cut.start()] if cut else ""):
-            if form and (k := key(form)):
-                forms.setdefault(k, form)
+    cut = _SEPARATOR.search(title)
+    for form in (title, strip_site_name(title, m), title[:cut.start()] if cut else ""):
+        if form and (k := key(form)):
+            forms.setdefault(k, form)
     return forms
 
 
 def agreed_title(m: PageMeta) -> str | None:
     """The first visible heading that a metadata title repeats, in the metadata's wording (a
-    heading's text runs its parts together: "Kicker Headline", a space before a colon)."""
+    heading's text runs its parts together: "Kicker Headline", a space before a colon); or
+    og:title when it is that headline with words cut.
+
+    A feed is read as a list of titles, the way a share card is: an og:title that only leaves
+    words out of the headline ("... here's how to check" for "... here's how to check if you
+    have the rare buck", "Interimstrainer X" for "MSV-Interimstrainer X") is the short form
+    the publisher wrote for such lists. A reworded og:title is another title: the heading
+    stays."""
     titles = list(dict.fromkeys(meta_titles(m)))  # og:title and twitter:title are often one
-    if not titles:
+    found = _agreed(m, titles) if titles else None
+    return _short_form(m, found) or found if found else None
+
+
+def _short_form(m: PageMeta, headline: str) -> str | None:
+    """og:title without the site's name when it is `headline` with words left out, keeping at
+    least half of them (and 3); not one ending in "…", a title cut at a length limit."""
+    og = m.first("og:title")
+    if not og or og == headline:  # the commonest page: og:title is the headline
         return None
-    forms: dict[str, str] | None = None
+    short = strip_site_name(og, m)
+    words, of = _WORD.findall(short.casefold()), _WORD.findall(headline.casefold())
+    if not 3 <= len(words) < len(of) or 2 * len(words) < len(of) or short.endswith(("…", "...")):
+        return None
+    rest = iter(of)
+    # `in` on an iterator consumes it up to the match: the words in the headline's order.
+    return short if all(word in rest for word in words) else None
+
+
+def _agreed(m: PageMeta, titles: list[str]) -> str | None:
+    """The first visible heading a metadata title repeats. The metadata titles are asked in
+    order of trust (og:title first): when a heading's text with its kicker and without are
+    both metadata titles, the first to repeat one of them says whether the kicker belongs to
+    the headline."""
+    forms: list[dict[str, str]] | None = None
     for head in headings(m):
+        keys = [key(text) for text in head]
         if forms is None:
             # The commonest page: its first heading as a metadata title writes it. Site names
             # are stripped from the metadata titles only when it is not.
-            first = key(head[0])
-            found = next((t for t in titles if key(t) == first), None)
+            found = next((t for t in titles if key(t) in keys), None)
             if found is not None:
                 return found
-            forms = _meta_forms(m, titles)
-        found = next((forms[k] for text in head if (k := key(text)) in forms), None)
+            forms = [_meta_forms(m, t) for t in titles]
+        found = next((f[k] for f in forms for k in keys if k in f), None)
+        if found is None and len(keys) > 1:
+            # A heading under a kicker of its own whose metadata title puts another before
+            # the same headline ("Kicker A - Headline" over the article, "Kicker B: Headline"
+            # in og:title): only when no metadata title names the heading as it is.
+            found = next((tail for t in titles if (tail := _kickerless(m, t)) and key(tail) == keys[0]),
+                         None)
         if found is not None:
             return found
     return None
+
+
+def _kickerless(m: PageMeta, title: str) -> str:
+    """A metadata title without its kicker ("Kicker: Headline | Site" -> "Headline"); "" if
+    it has none."""
+    kicker = _KICKER.match(title)
+    return strip_site_name(title[kicker.end():], m) if kicker else ""

@@ -123,7 +123,8 @@ def _raw(m: PageMeta, source: str) -> list[str]:
     if source == "og":
         return [t for k in ("og:title", "twitter:title", "dc.title") if (t := m.first(k))]
     if source == "ld":
-        return [t for t in (jsonld.text(m.ld.get("headline")), jsonld.text(m.ld.get("name"))) if t]
+        return [t for t in (jsonld.text(m.ld.get("headline")), m.first("headline"),
+                            jsonld.text(m.ld.get("name"))) if t]
     if source == "title":
         return [t] if (t := _title_tag(m)) else []
     if source == "h1":
@@ -176,7 +177,11 @@ def _cleaned(m: PageMeta, key: str, title: str | None) -> str | None:
 
 
 def ld_title(m: PageMeta) -> str | None:
-    return _cleaned(m, "ld_title", jsonld.text(m.ld.get("headline")) or jsonld.text(m.ld.get("name")))
+    """The schema.org headline: JSON-LD's, else a <meta> one (itemprop="headline", or the
+    name="headline" some CMSs write beside og:title without its "-Section | Site"), else
+    JSON-LD's name (which is sometimes an id)."""
+    return _cleaned(m, "ld_title", jsonld.text(m.ld.get("headline")) or m.first("headline")
+                    or jsonld.text(m.ld.get("name")))
 
 
 def og_title(m: PageMeta) -> str | None:

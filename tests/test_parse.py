@@ -358,6 +358,40 @@ SITE = '<meta property="og:site_name" content="Example News">'
      '<h1 class="heading"><a href="index.html"><span>evolve docs</span></a></h1>'
      '<h1>Evolve: Shared Mutable History<a class="headerlink" href="#evolve">¶</a></h1>' +
      ARTICLE_BODY.replace("<h1>The headline</h1>", ""), URL, "Evolve: Shared Mutable History"),
+    # a <meta> headline (name="headline" or itemprop) written beside an og:title that carries
+    # "-Section | Site" glued on, with no heading over the article
+    ('<meta name="headline" content="Council votes on bike lanes">'
+     '<meta property="og:title" content="Council votes on bike lanes-Politics | Example News">' + SITE,
+     "<p>" + "Plenty of words here. " * 30 + "</p>", URL, "Council votes on bike lanes"),
+    # a kicker that og:title keeps and the JSON-LD headline drops: og:title is asked first
+    (_ld('{"@type":"NewsArticle","headline":"The ninth of July nears: unions show strength"}') +
+     '<meta property="og:title" content="National demo / The ninth of July nears: unions show strength">',
+     ARTICLE_BODY.replace("The headline", '<span class="kicker">National demo</span> '
+                          "The ninth of July nears: unions show strength"), URL,
+     "National demo / The ninth of July nears: unions show strength"),
+    # a kicker and a hidden " - " over the headline, og:title under another kicker: the
+    # headline both give
+    ('<meta property="og:title" content="Attack on the border: «Restraint has a price»">',
+     ARTICLE_BODY.replace("The headline", '<span class="overline">Escalation in the region</span>'
+                          '<span class="offscreen"> - </span><span>«Restraint has a price»</span>'),
+     URL, "«Restraint has a price»"),
+    # og:title is the visible headline (which JSON-LD repeats) with words cut: its short form
+    (_ld('{"@type":"NewsArticle","headline":"Chelsea send a clear message at Cobham in battling '
+         'win over Spurs"}') + '<meta property="og:title" content="Chelsea send a clear message '
+     'at Cobham | Example News">' + SITE,
+     ARTICLE_BODY.replace("The headline", "Chelsea send a clear message at Cobham in battling win "
+                          "over Spurs"), URL, "Chelsea send a clear message at Cobham"),
+    # ... but not one cut at a length limit ("…"), nor one that rewords it
+    (_ld('{"@type":"NewsArticle","headline":"Chelsea send a clear message at Cobham in battling '
+         'win over Spurs"}') + '<meta property="og:title" content="Chelsea send a clear message '
+     'at Cobham in…">', ARTICLE_BODY.replace("The headline", "Chelsea send a clear message at "
+                                              "Cobham in battling win over Spurs"), URL,
+     "Chelsea send a clear message at Cobham in battling win over Spurs"),
+    (_ld('{"@type":"NewsArticle","headline":"Chelsea send a clear message at Cobham in battling '
+         'win over Spurs"}') + '<meta property="og:title" content="Chelsea send a message at '
+     'Cobham with a win">', ARTICLE_BODY.replace("The headline", "Chelsea send a clear message at "
+                                                 "Cobham in battling win over Spurs"), URL,
+     "Chelsea send a clear message at Cobham in battling win over Spurs"),
 ])
 def test_titles(head: str, body: str, url: str, expected: str) -> None:
     assert parse_article(_page(head, body), url, _site()).article.title == expected
