@@ -154,9 +154,22 @@ def _short_form(m: PageMeta, headline: str) -> str | None:
     words, of = _WORD.findall(short.casefold()), _WORD.findall(headline.casefold())
     if not 3 <= len(words) < len(of) or 2 * len(words) < len(of) or short.endswith(("…", "...")):
         return None
+    if of[:len(words)] == words and _looks_cut(short):
+        return None
     rest = iter(of)
     # `in` on an iterator consumes it up to the match: the words in the headline's order.
     return short if all(word in rest for word in words) else None
+
+
+def _looks_cut(prefix: str) -> bool:
+    """A headline's first words that stop where no title ends: on a short lower-case word ("...
+    Sieger und", "... the state of") or on a comma, colon or dash: cut at a length limit, without
+    the "…" that would say so."""
+    last = prefix.rstrip()
+    if last[-1:] in ",:;-–—":
+        return True
+    word = _WORD.findall(last)[-1:]
+    return bool(word) and len(word[0]) <= 3 and word[0].islower() and last.endswith(word[0])
 
 
 def _agreed(m: PageMeta, titles: list[str]) -> str | None:

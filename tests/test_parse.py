@@ -392,6 +392,12 @@ SITE = '<meta property="og:site_name" content="Example News">'
      'Cobham with a win">', ARTICLE_BODY.replace("The headline", "Chelsea send a clear message at "
                                                  "Cobham in battling win over Spurs"), URL,
      "Chelsea send a clear message at Cobham in battling win over Spurs"),
+    # ... nor one cut at a length limit without the "…": it stops on a short word or a comma
+    *((_ld('{"@type":"NewsArticle","headline":"Marathon 2024: a clear winner and a new record, '
+           'at last"}') + f'<meta property="og:title" content="{cut}">',
+       ARTICLE_BODY.replace("The headline", "Marathon 2024: a clear winner and a new record, at last"),
+       URL, "Marathon 2024: a clear winner and a new record, at last")
+      for cut in ("Marathon 2024: a clear winner and", "Marathon 2024: a clear winner and a new record,")),
 ])
 def test_titles(head: str, body: str, url: str, expected: str) -> None:
     assert parse_article(_page(head, body), url, _site()).article.title == expected
