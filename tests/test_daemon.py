@@ -101,6 +101,8 @@ def test_a_failing_site_shows_in_healthz_while_the_other_goes_on(
         site.publish("politics", "Parliament passes the budget", ["Economy"])
         wait_for(lambda: "Parliament passes the budget" in _titles(d, "/sample/all.atom"),
                  what="the new article on the healthy site")
+        # all.atom is the first of that poll's files: the snapshot below waits for the rest
+        wait_for(lambda: "sample: ok, 1 new" in d.log, what="the end of that poll")
 
         # The healthy site now answers with a challenge page: blocked, and every site is down.
         feeds = _files(tmp_path / "feeds" / "sample")
