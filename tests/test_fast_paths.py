@@ -1,0 +1,31 @@
+"""Shortcuts taken for speed (issue 12) select what the plain way selects, on small pages of
+each kind: the plain way is run next to the shortcut and the two compared."""
+
+from __future__ import annotations
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from feedmaker import tags
+
+TAG_LIST_PAGES = [
+    # every spelling the class selectors name, nested lists, an element matching two of them
+    '<!doctype html><body><div class="article-tags tag-list"><ul class="tagList"><li><a>A</a></li>'
+    '</ul></div><p class="x taglist">t</p><nav class="site__topic-list"><a>B</a></nav>'
+    '<div class="TopicsTags topicList"></div><div class="keywords"><a>C</a></div>'
+    '<span class="a\tTopics">no: standards mode matches a class exactly</span>'
+    '<div class="stag keywordsy topic">near misses (but "stag" holds "tag", "keywordsy" no class)'
+    '</div><div class="x topics"><a>D</a></div></body>',
+    # quirks mode (no doctype): ".keywords" matches "Keywords" too
+    '<div class="Keywords"><a>A</a></div><div class="tags"><a>B</a></div><div class="TOPICS"></div>',
+    # nothing of the kind
+    '<!doctype html><div class="hashtag-free">x</div><div class="Tag">y</div>',
+]
+
+
+@pytest.mark.parametrize("page", TAG_LIST_PAGES)
+def test_tag_lists_by_class_are_the_selector_lists_elements_in_page_order(page: str) -> None:
+    tree = LexborHTMLParser(page)
+    plain = list({n.mem_id: n for n in tree.css(tags._TAG_LISTS)})
+    assert [n.mem_id for n in tags._tag_lists(tree)] == plain
+    assert plain or page.startswith("<!doctype html><div")
