@@ -45,8 +45,9 @@ formatting elements it re-creates: at most MAX_FORMATTING). Text inside comments
 point the parser could end it. A page within every bound is returned as it came, the same
 object: honest pages are not rewritten. Most are not even scanned: a page of at most QUICK_TAGS
 tags, none longer than QUICK_TAG_CHARS unless of at most MAX_ATTRIBUTES attributes (a long
-value: a data: URI, JSON; all counted in C), cannot make lexbor slow whatever its nesting, and the scan would have cost honest pages as much again as the rest of their parse
-(real pages 0.56x as fast with it on every page, 0.97x with this gate). What the gate lets
+value: a data: URI, JSON; all counted in C), cannot make lexbor slow whatever its nesting,
+and the scan would have cost honest pages as much again as the rest of their parse (real
+pages 0.56x as fast with it on every page, 0.97x with this gate). What the gate lets
 through unscanned: attributes spread over many tags each under QUICK_TAG_CHARS (700 tags of
 2,500 attributes, 10 MB: ~7 s inside lexbor). Such a page is stopped by the worker pool's
 parse budget, then parsed again with the scan forced (`scan=True`): parsed late, never stalling.

@@ -3,10 +3,12 @@ each kind: the plain way is run next to the shortcut and the two compared."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from feedmaker import tags
+from feedmaker import extract_hints, tags
 
 TAG_LIST_PAGES = [
     # every spelling the class selectors name, nested lists, an element matching two of them
@@ -29,3 +31,19 @@ def test_tag_lists_by_class_are_the_selector_lists_elements_in_page_order(page: 
     plain = list({n.mem_id: n for n in tree.css(tags._TAG_LISTS)})
     assert [n.mem_id for n in tags._tag_lists(tree)] == plain
     assert plain or page.startswith("<!doctype html><div")
+
+
+def test_boilerplate_names_match_as_the_plain_alternation_of_their_words() -> None:
+    """extract_hints.NEGATIVE is built factored by prefixes; the flat alternation of the same
+    words is the reference, on every word alone, inside longer names, at name boundaries and
+    cut short."""
+    flat = re.compile(rf"(?:{extract_hints._NEG_ANYWHERE})"
+                      rf"|(?:^|[\s_\-])(?:{extract_hints._NEG_WORD})(?:$|[\s_\-\d])")
+    words = [w.replace("\\w+", "top") for w in
+             extract_hints._NEG_ANYWHERE.split("|") + extract_hints._NEG_WORD.split("|")]
+    names = ["", "article-body", "main content", "headerless", "ad", "ad-", "reading", "shadow",
+             "gallery-nav", "galler", "footnote-nav", "foo", "adsense", "ads2", "tags_box"]
+    for w in words:
+        names += [w, w[:-1], f"x-{w}", f"{w}-x", f"x{w}x", f"a {w}", f"{w}9", f"_{w}_", w.upper().lower()]
+    for name in names:
+        assert bool(extract_hints.NEGATIVE.search(name)) == bool(flat.search(name)), name
