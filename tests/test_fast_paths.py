@@ -8,7 +8,7 @@ import re
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from feedmaker import extract_hints, tags
+from feedmaker import bylines, extract_hints, metadata, tags
 
 TAG_LIST_PAGES = [
     # every spelling the class selectors name, nested lists, an element matching two of them
@@ -47,3 +47,21 @@ def test_boilerplate_names_match_as_the_plain_alternation_of_their_words() -> No
         names += [w, w[:-1], f"x-{w}", f"{w}-x", f"x{w}x", f"a {w}", f"{w}9", f"_{w}_", w.upper().lower()]
     for name in names:
         assert bool(extract_hints.NEGATIVE.search(name)) == bool(flat.search(name)), name
+
+
+BYLINE_PAGE = (
+    '<div class="byline"><span class="author-name Author">A</span></div>'
+    '<p class="BYLINE">case differs: none of the four</p><div class="Byline byline-wrap">B</div>'
+    '<a class="coauthors">C</a><span class="x">no class part</span><i class="Authorship author">D</i>'
+    '<b class="AuthorByline">E: the wide selectors both list it</b>')
+
+
+@pytest.mark.parametrize("page", [BYLINE_PAGE, "<!doctype html>" + BYLINE_PAGE, "<p>none</p>"])
+def test_byline_classes_are_what_the_selector_list_returns_repeats_and_all(page: str) -> None:
+    """lexbor returns an element once for each selector of a list it matches; md_author takes
+    the first 12 of that list, so the repeats count."""
+    tree = LexborHTMLParser(page)
+    plain = tree.css('[class*="byline"], [class*="Byline"], [class*="author"], [class*="Author"]')
+    fast = metadata.by_class_parts(tree, bylines._BYLINE_LIKE)
+    assert [n.mem_id for n in fast] == [n.mem_id for n in plain]
+    assert len(plain) == (0 if "none" in page[:20] else 10)
