@@ -3,12 +3,13 @@ each kind: the plain way is run next to the shortcut and the two compared."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from feedmaker import bylines, extract_hints, metadata, tags
+from feedmaker import bylines, extract_hints, jsonld, metadata, tags
 
 TAG_LIST_PAGES = [
     # every spelling the class selectors name, nested lists, an element matching two of them
@@ -65,3 +66,17 @@ def test_byline_classes_are_what_the_selector_list_returns_repeats_and_all(page:
     fast = metadata.by_class_parts(tree, bylines._BYLINE_LIKE)
     assert [n.mem_id for n in fast] == [n.mem_id for n in plain]
     assert len(plain) == (0 if "none" in page[:20] else 10)
+
+
+def test_json_ld_blocks_are_kept_to_the_nesting_limit_whatever_brackets_their_strings_hold() -> None:
+    """A block with no more brackets than MAX_NESTING is not walked for its depth; past that
+    count it is, and only a block nested deeper than the limit is left out."""
+    limit = jsonld.MAX_NESTING
+
+    def deep(levels: int) -> str:
+        return "[" * (levels - 1) + '{"@type": "NewsArticle"}' + "]" * (levels - 1)
+
+    assert jsonld.blocks([deep(limit)]) and jsonld.blocks([deep(limit + 1)]) == []
+    shallow = json.dumps({"@type": "NewsArticle", "headline": "[{" * 500})
+    assert jsonld.blocks([shallow]) == [json.loads(shallow)]
+    assert jsonld.blocks([deep(limit - 1)]) != []
