@@ -78,12 +78,13 @@ POSITIVE = re.compile(
 )
 # Negative words that mark a block we drop even when it holds much of the page's text (a long
 # comment thread under a short article), unless it holds most of it.
-STRONG_NEGATIVE = re.compile(
-    r"comment|disqus|related|newsletter|subscri|signup|cookie|consent|outbrain|taboola"
-    r"|recommend|mostread|most-read|popular|trending|share|sharing|social|promo|sponsor"
-    r"|advert|read-more|readmore|read-next|readnext|more-stories|morestories|also-read"
-    r"|breadcrumb|sidebar"
+_STRONG_NEGATIVE = (
+    "comment|disqus|related|newsletter|subscri|signup|cookie|consent|outbrain|taboola"
+    "|recommend|mostread|most-read|popular|trending|share|sharing|social|promo|sponsor"
+    "|advert|read-more|readmore|read-next|readnext|more-stories|morestories|also-read"
+    "|breadcrumb|sidebar"
 )
+STRONG_NEGATIVE = re.compile(_trie(_STRONG_NEGATIVE.split("|")))
 
 # Names of blocks that never hold the article, however much text they have: the page's longest
 # run of paragraphs may be a long comment or a cookie notice on a short article.

@@ -46,8 +46,11 @@ def test_boilerplate_names_match_as_the_plain_alternation_of_their_words() -> No
              "gallery-nav", "galler", "footnote-nav", "foo", "adsense", "ads2", "tags_box"]
     for w in words:
         names += [w, w[:-1], f"x-{w}", f"{w}-x", f"x{w}x", f"a {w}", f"{w}9", f"_{w}_", w.upper().lower()]
+    strong = re.compile(extract_hints._STRONG_NEGATIVE)
+    names += [f"x{w}x" for w in extract_hints._STRONG_NEGATIVE.split("|")]
     for name in names:
         assert bool(extract_hints.NEGATIVE.search(name)) == bool(flat.search(name)), name
+        assert bool(extract_hints.STRONG_NEGATIVE.search(name)) == bool(strong.search(name)), name
 
 
 BYLINE_PAGE = (
