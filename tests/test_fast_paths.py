@@ -10,6 +10,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from feedmaker import bylines, extract_hints, jsonld, metadata, tags
+from feedmaker.extract import body_text as extract_body_text
 
 TAG_LIST_PAGES = [
     # every spelling the class selectors name, nested lists, an element matching two of them
@@ -83,3 +84,21 @@ def test_json_ld_blocks_are_kept_to_the_nesting_limit_whatever_brackets_their_st
     shallow = json.dumps({"@type": "NewsArticle", "headline": "[{" * 500})
     assert jsonld.blocks([shallow]) == [json.loads(shallow)]
     assert jsonld.blocks([deep(limit - 1)]) != []
+
+
+def test_named_blocks_inside_a_removed_block_go_with_it_and_those_beside_it_are_still_weighed() -> None:
+    """The pruner does not weigh named blocks inside one it removes already (they go with
+    it); blocks beside it, and after it, are weighed as ever."""
+    prose = "".join(f"<p class=\"text\">Paragraph {i} of the article, with words, commas, and more "
+                    "words to make it read as prose.</p>" for i in range(8))
+    page = ("<html><body><div class=\"sidebar\"><div class=\"share-tools\"><p class=\"text\">Share "
+            "this story with your friends on every network there is today.</p></div>"
+            "<div class=\"related\"><a href=\"/x\">Another story</a></div></div>"
+            f"<article class=\"story\">{prose}</article>"
+            "<div class=\"newsletter\"><p>Sign up for our newsletter to get the news first.</p></div>"
+            "<div class=\"comments\"><div class=\"comment-body\"><p>A reader wrote a long comment "
+            "here about the article and the weather.</p></div></div></body></html>")
+    text = extract_body_text(page)
+    assert "Paragraph 0" in text and "Paragraph 7" in text
+    for gone in ("Share this story", "Another story", "Sign up", "A reader wrote"):
+        assert gone not in text
