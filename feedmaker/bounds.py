@@ -44,9 +44,10 @@ formatting elements it re-creates: at most MAX_FORMATTING). Text inside comments
 <style>, <title> and <textarea> is skipped the way the parser skips it, ending at the earliest
 point the parser could end it. A page within every bound is returned as it came, the same
 object: honest pages are not rewritten. Most are not even scanned: a page of at most QUICK_TAGS
-tags, none longer than QUICK_TAG_CHARS (both counted in C), cannot make lexbor slow whatever its
-nesting, and the scan would have cost honest pages as much again as the rest of their parse
-(real pages 0.56x as fast with it on every page, 0.97x with this gate). What the gate lets
+tags, none longer than QUICK_TAG_CHARS unless of at most MAX_ATTRIBUTES attributes (a long
+value: a data: URI, JSON; all counted in C), cannot make lexbor slow whatever its nesting,
+and the scan would have cost honest pages as much again as the rest of their parse (real
+pages 0.56x as fast with it on every page, 0.97x with this gate). What the gate lets
 through unscanned: attributes spread over many tags each under QUICK_TAG_CHARS (700 tags of
 2,500 attributes, 10 MB: ~7 s inside lexbor). Such a page is stopped by the worker pool's
 parse budget, then parsed again with the scan forced (`scan=True`): parsed late, never stalling.
@@ -137,18 +138,24 @@ QUICK_TAG_CHARS = 30_000
 
 
 def _surely_within(html: str | bytes) -> bool:
-    """Too few tags, and none long enough, for any bound to matter; counted in C."""
+    """Too few tags, and none long enough with many attributes, for any bound to matter;
+    counted in C."""
     if isinstance(html, bytes):
-        return html.count(b"<") <= QUICK_TAGS and _no_long_tag(html, b"<", b">")
-    return html.count("<") <= QUICK_TAGS and _no_long_tag(html, "<", ">")
+        return html.count(b"<") <= QUICK_TAGS and _no_long_tag(html, b"<", b">", _TOKEN_B)
+    return html.count("<") <= QUICK_TAGS and _no_long_tag(html, "<", ">", _TOKEN)
 
 
-def _no_long_tag(html: AnyStr, lt: AnyStr, gt: AnyStr, step: int = QUICK_TAG_CHARS // 2) -> bool:
-    """No tag of QUICK_TAG_CHARS characters: such a tag holds a run without "<" or ">" that
-    covers a whole window of `step` characters, windows starting every `step`. Each window is
-    ruled out by two finds in C (~10 us a page, against ~300 us for a regex over every tag);
-    a window with neither bracket is inside a tag only if its run began with "<" and a letter.
-    Each run is looked at once, so a page of one long text run costs one pass."""
+def _no_long_tag(html: AnyStr, lt: AnyStr, gt: AnyStr, token: re.Pattern[AnyStr],
+                 step: int = QUICK_TAG_CHARS // 2) -> bool:
+    """No tag of QUICK_TAG_CHARS characters with more than MAX_ATTRIBUTES attributes: such a
+    tag holds a run without "<" or ">" that covers a whole window of `step` characters, windows
+    starting every `step`. Each window is ruled out by two finds in C (~10 us a page, against
+    ~300 us for a regex over every tag); a window with neither bracket is inside a tag only if
+    its run began with "<" and a letter. Each run is looked at once, so a page of one long text
+    run costs one pass. A long tag counts only with many attributes, the one cost it can add
+    to the parse: real pages' long tags are mostly one long value (a data: URI, JSON in an
+    attribute, an SVG path), and scanning the 10 % of pages that hold one cost as much as the
+    rest of their parse. Its attributes are counted with the scan's own regexes, in C."""
     n, start = len(html), 0
     while start + step <= n:
         end = start + step
@@ -158,12 +165,30 @@ def _no_long_tag(html: AnyStr, lt: AnyStr, gt: AnyStr, step: int = QUICK_TAG_CHA
         opened = max(html.rfind(lt, 0, start), html.rfind(gt, 0, start))
         name = html[opened + 1:opened + 2]
         if opened >= 0 and html[opened:opened + 1] == lt and name.isascii() and name.isalpha():
-            return False
+            tag = token.match(html, opened)
+            if tag is None or not _few_attributes(tag[4]):
+                return False
+            start = max(tag.end(), end)
+            continue
         ends = [i for i in (html.find(lt, end), html.find(gt, end)) if i != -1]
         if not ends:
             return True
         start = min(ends)
     return True
+
+
+# A tag as the scan reads it, in bytes: the gate looks at a page before it is decoded (the
+# patterns are ASCII, so a UTF-8 page's tags read the same).
+_TOKEN_B = re.compile(_TOKEN.pattern.encode())
+
+
+def _few_attributes(attrs: str | bytes) -> bool:
+    """At most MAX_ATTRIBUTES attributes (repeats counted): the scan would leave the tag as it
+    is, and lexbor's duplicate check stays small. An upper bound first, then the scan's count."""
+    text = attrs.decode("latin-1") if isinstance(attrs, bytes) else attrs  # (ASCII syntax)
+    if _most_attributes(text) <= MAX_ATTRIBUTES:
+        return True
+    return len(_ATTR.findall(text)) <= MAX_ATTRIBUTES
 
 
 def _most_attributes(attrs: str) -> int:

@@ -41,7 +41,8 @@ def blocks(texts: list[str]) -> list[Any]:
             data = json.loads(text, strict=False)
         except (ValueError, RecursionError):  # the C decoder gives up ~1,000 levels down
             continue
-        if _nested_within(data, MAX_NESTING):
+        # (no more brackets than levels allowed: no deeper nesting, and no walk of the block)
+        if text.count("{") + text.count("[") <= MAX_NESTING or _nested_within(data, MAX_NESTING):
             out.append(data)
     return out
 

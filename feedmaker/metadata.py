@@ -219,6 +219,22 @@ def _in_teaser(node: LexborNode) -> bool:
     return False
 
 
+def by_class_parts(root: Any, parts: tuple[str, ...]) -> list[Any]:
+    """What lexbor's `[class*="part1"], [class*="part2"], ...` returns (the page's order, an
+    element once for each part its class holds), from one case-blind selector per distinct
+    word: lexbor walks the page once for each selector of a list (~85 us a walk on a real
+    page), so "byline", "Byline" cost one walk, and the parts are then matched here."""
+    wide = ", ".join(f'[class*="{p}" i]' for p in dict.fromkeys(p.lower() for p in parts))
+    found = []
+    seen: set[int] = set()  # (the wide list repeats an element too)
+    for node in root.css(wide):
+        if node.mem_id not in seen:
+            seen.add(node.mem_id)
+            names = node.attributes.get("class") or ""
+            found += [node] * sum(part in names for part in parts)
+    return found
+
+
 _FURNITURE = ("nav", "aside", "form")
 
 

@@ -180,14 +180,33 @@ def test_a_page_with_few_short_tags_is_not_scanned_and_one_with_more_is() -> Non
 @pytest.mark.parametrize("offset", [0, 1, 7_499, 14_999, 15_000, 15_001, 29_999, 44_321])
 def test_a_long_tag_is_found_wherever_it_starts(offset: int) -> None:
     """The quick check looks at windows of half a long tag's length; a tag of QUICK_TAG_CHARS
-    found at any offset, and bytes as well as text."""
-    page = "<html><body>" + "x" * offset + "<p " + "a" * QUICK_TAG_CHARS + ">" + "<div>" * 600
+    (of many attributes) found at any offset, and bytes as well as text."""
+    many = " a" * (QUICK_TAG_CHARS // 2)
+    page = "<html><body>" + "x" * offset + "<p" + many + ">" + "<div>" * 600
     for html in (page, page.encode()):
         assert bound_markup(html) is not html
     # Under half the length no window fits inside the tag: not scanned (between half and the
     # whole, it may be: the check errs toward scanning).
-    short = page.replace("a" * QUICK_TAG_CHARS, "a" * (QUICK_TAG_CHARS // 2 - 10))
+    short = page.replace(many, " a" * (QUICK_TAG_CHARS // 4 - 10))
     assert bound_markup(short) is short
+
+
+def test_a_long_tag_of_few_attributes_is_not_scanned() -> None:
+    """A long tag is mostly one long value (a data: URI, JSON in an attribute, an SVG path):
+    with few tags, that cannot make lexbor slow, and the page is not scanned; past
+    MAX_ATTRIBUTES attributes it is, wherever the tag's spaces and quotes are."""
+    json_value = "{&quot;k&quot;: &quot;" + "v " * QUICK_TAG_CHARS + "&quot;}"
+    for tag in (f'<img alt="a" src="data:image/png;base64,{"QUJD" * QUICK_TAG_CHARS}">',
+                f'<div data-props="{json_value}" class="c">x</div>',
+                '<meta content="' + " ".join(["w"] * QUICK_TAG_CHARS) + '" a b c>'):
+        page = "<html><body>" + tag + "<div>" * 600 + "x"
+        for html in (page, page.encode()):
+            assert bound_markup(html) is html
+        crowded = page.replace(" a b c>", " a" * (MAX_ATTRIBUTES + 1) + ">").replace(
+            'class="c"', " ".join(f"c{i}" for i in range(MAX_ATTRIBUTES)))
+        if crowded != page:
+            assert bound_markup(crowded) is not crowded
+            assert _depth(str(bound_markup(crowded))) <= MAX_DEPTH + 4
 
 
 def test_long_text_and_script_data_are_not_taken_for_a_long_tag() -> None:
