@@ -133,7 +133,9 @@ def _safe(a: Article, categories: Sequence[str]) -> tuple[Article, Sequence[str]
                                not _MAYBE_NOT_HTML.search(texts) or not _NOT_HTML.search(texts)):
         return a, categories
     x = _clean
-    return a.with_(url=x(a.url), title=x(a.title), summary=a.summary and x(a.summary),
+    # A title of nothing but such code points (stored by an older feedmaker) would leave feedgen
+    # without a required field, and the whole feed unwritten: the URL stands in for it.
+    return a.with_(url=x(a.url), title=x(a.title).strip() or x(a.url), summary=a.summary and x(a.summary),
                    content=a.content and x(a.content), image=a.image and x(a.image),
                    authors=tuple(map(x, a.authors))), [x(c) for c in categories]
 

@@ -62,6 +62,7 @@ _EMPTY_WRAPPER = re.compile(
     r'<(p|div|span|figure|picture|figcaption|a|strong|em|b|i|u|s|small|mark|blockquote|li|q|cite)'
     r'(?:\s(?:[^>"]|"[^"]*")*)?>\s*</\1>'
 )
+_CONTROLS = re.compile("[\x7f-\x9f]")  # feeds drop them too (feedgen_adapter: HTML calls them errors)
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _C0_FORBIDDEN = bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0e, 0x20))
 _TAG_LIKE = re.compile(r"<[A-Za-z!/?]")
@@ -103,7 +104,10 @@ def clean_text(text: str | None) -> str:
     if not text:
         return ""
     plain = _visible(text).text(deep=True) if _TAG_LIKE.search(text) else html.unescape(text)
-    return " ".join(xml_safe(plain).split())
+    plain = xml_safe(plain)
+    if not (plain.isascii() and "\x7f" not in plain):  # DEL and C1 controls: no text needs them
+        plain = _CONTROLS.sub("", plain)
+    return " ".join(plain.split())
 
 
 def html_to_text(fragment: str) -> str:

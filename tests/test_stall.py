@@ -141,8 +141,10 @@ def test_healthz_answers_while_a_hostile_page_parses(site: SampleSite, tmp_path:
 
 def test_a_page_the_quick_gate_lets_through_is_parsed_bounded_past_its_budget() -> None:
     """bounds.py scans only pages with many tags or a very long one: 150 tags of 2,500
-    attributes each pass that gate, and lexbor is quadratic in a tag's attributes (~1.5 s). Cut
-    off at the budget, the page is parsed again with its markup bounded (256 attributes a tag)."""
+    attributes each pass that gate, and lexbor is quadratic in a tag's attributes (~1.8 s). Cut
+    off at the budget, the page is parsed again with its markup bounded (256 attributes a tag).
+    The budget is 1 s here, not TINY_BUDGET: the second try (a fresh worker, the scan, the parse:
+    ~0.4-0.6 s of CPU) went past 0.5 s in a loaded full run."""
     from feedmaker.bounds import _surely_within
 
     site = load_config(Path(__file__).parents[1] / "sample_site" / "feedmaker.toml").sites["sample"]
@@ -152,7 +154,7 @@ def test_a_page_the_quick_gate_lets_through_is_parsed_bounded_past_its_budget() 
     assert _surely_within(page)
 
     async def run() -> tuple[str, int]:
-        async with ParserPool(size=1, budget=TINY_BUDGET) as pool:
+        async with ParserPool(size=1, budget=1.0) as pool:
             parsed = await pool.article(page, "http://a.test/crafted", site)
             return parsed.article.title, pool.cut_off
 
