@@ -115,7 +115,7 @@ def publish_index(config: Config, store: Store, states: Mapping[str, str],
                   files: Files | None = None) -> int:
     """index.html and feeds.opml over every configured site's feeds."""
     listed: list[Listed] = []
-    all_stats, all_names = store.feed_stats(), store.all_tag_names()
+    all_stats, all_names = store.all_feed_stats(), store.all_tag_names()
     for site in config.sites.values():
         slugs = assign_slugs(site.sections)
         section_titles = {slug: title for title, slug in slugs.items()}

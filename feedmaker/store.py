@@ -411,7 +411,7 @@ class Store:
             " FROM f WHERE f.feed IS NOT NULL) SELECT feed FROM f WHERE feed IS NOT NULL",
             (site, site))]
 
-    def feed_stats(self) -> dict[str, dict[str, tuple[int, datetime | None]]]:
+    def all_feed_stats(self) -> dict[str, dict[str, tuple[int, datetime | None]]]:
         """site -> feed -> (number of entries, newest entry's date), for the index page: one
         statement for every site (a cluster rewrites the index every few seconds; a statement per
         site was 5,000 of them each time for 5,000 sites)."""

@@ -277,9 +277,9 @@ def test_validators_runs_failures_pending_and_fingerprints_round_trip(backend: B
         store.set_fingerprint("x", "b")
         assert store.fingerprint("x") == "b"
         assert store.feeds("x") == sorted(saved.feeds)
-        assert store.feed_stats()["x"]["all"][0] == 1 and store.article_count("x") == 1
+        assert store.all_feed_stats()["x"]["all"][0] == 1 and store.article_count("x") == 1
         store.save_article("y", _article(tags=("Gaza", "Rafah")), now=T0)  # another site's own
-        stats, names = store.feed_stats(), store.all_tag_names()
+        stats, names = store.all_feed_stats(), store.all_tag_names()
         assert stats["x"]["all"][0] == 1 and stats["y"]["tags/rafah"] == (1, T0)
         assert names == {"x": store.tag_names("x"), "y": {"gaza": "Gaza", "rafah": "Rafah"}}
         assert store.add_sections("x", URL, ["health"]) >= {"sections/health", "all"}
